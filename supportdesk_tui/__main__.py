@@ -1,0 +1,3 @@
+from supportdesk_tui.cli import main
+
+raise SystemExit(main())

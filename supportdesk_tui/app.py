@@ -1,0 +1,142 @@
+"""The App: screens (as modes), global keys, the command palette and the theme. Wiring only.
+
+It is given its settings, services and clock by ``cli.py`` (the composition root), so tests build
+exactly the same App against the loopback fakes with a frozen clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.theme import Theme
+
+from supportdesk_tui.config import Settings
+from supportdesk_tui.domain.clock import Clock
+from supportdesk_tui.screens.boards import BoardsScreen
+from supportdesk_tui.screens.confirm import ConfirmScreen
+from supportdesk_tui.screens.inbox import InboxScreen
+from supportdesk_tui.screens.planning import PlanningScreen
+from supportdesk_tui.services.container import Services
+
+HOUSE_THEME = Theme(
+    name="supportdesk",
+    primary="#4EA1D3",
+    secondary="#9E86C8",
+    accent="#E8A33D",
+    warning="#E8C547",
+    error="#F0544F",
+    success="#5CB85C",
+    foreground="#E6E6E6",
+    background="#15181D",
+    surface="#1E2229",
+    panel="#272C35",
+    dark=True,
+)
+
+PROJECTOR_THEME = Theme(
+    name="supportdesk-projector",
+    primary="#0050A0",
+    secondary="#5A2D82",
+    accent="#B35900",
+    warning="#8A6D00",
+    error="#B00020",
+    success="#006B2E",
+    foreground="#000000",
+    background="#FFFFFF",
+    surface="#F2F2F2",
+    panel="#E0E0E0",
+    dark=False,
+)
+
+
+class SupportDeskApp(App[None]):
+    TITLE = "supportdesk"
+    CSS_PATH = "app.tcss"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "inbox": InboxScreen,
+        "boards": BoardsScreen,
+        "planning": PlanningScreen,
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "show_mode('inbox')", "Inbox", id="app.inbox", tooltip="The Groove queue"),
+        Binding("2", "show_mode('boards')", "Boards", id="app.boards", tooltip="Customers' Trello boards"),
+        Binding("3", "show_mode('planning')", "Planning", id="app.planning", tooltip="Monday planning grid"),
+        Binding("r", "refresh_screen", "Refresh", id="app.refresh", tooltip="Refresh this screen now"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="All keys of this screen"),
+        Binding("q", "request_quit", "Quit", id="app.quit", tooltip="Quit (asks if an action is in flight)"),
+    ]
+
+    def __init__(self, settings: Settings, services: Services, clock: Clock) -> None:
+        super().__init__()
+        self.settings = settings
+        self.services = services
+        self.clock = clock
+        self.register_theme(HOUSE_THEME)
+        self.register_theme(PROJECTOR_THEME)
+        self.theme = HOUSE_THEME.name
+
+    async def on_mount(self) -> None:
+        if self.settings.keys:
+            self.set_keymap(dict(self.settings.keys))
+        await self.switch_mode("inbox")
+
+    async def on_unmount(self) -> None:
+        await self.services.aclose()
+
+    # --- shared state the screens show ----------------------------------------------------------------
+    def triage_pair(self) -> tuple[str, ...]:
+        """Who is on triage this week (config until the Planning rota provides it)."""
+        return self.settings.team.triage
+
+    def pending_actions(self) -> int:
+        """Journal entries still in flight (kept in memory by the services, no disk read per tick)."""
+        return int(getattr(self.services, "pending_count", 0))
+
+    # --- actions ------------------------------------------------------------------------------------------
+    async def action_show_mode(self, mode: str) -> None:
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+
+    def action_refresh_screen(self) -> None:
+        refresh = getattr(self.screen, "action_refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def action_help(self) -> None:
+        from supportdesk_tui.screens.help import HelpScreen  # Markdown is heavy; load it when asked
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        extra = ("## Everywhere\n`1` Inbox · `2` Boards · `3` Planning · `r` refresh · `?` help · "
+                 "`ctrl+p` command palette · `q` quit")
+        self.push_screen(HelpScreen(self.screen, extra))
+
+    def action_request_quit(self) -> None:
+        pending = self.pending_actions()
+        if not pending:
+            self.exit()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(f"{pending} action(s) are still in flight. They are journaled and will "
+                                       "finish on the next start. Quit anyway?"), answer)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield SystemCommand("Inbox", "Show the Groove queue (1)", lambda: self.run_action("show_mode('inbox')"))
+        yield SystemCommand("Boards", "Show the customers' boards (2)", lambda: self.run_action("show_mode('boards')"))
+        yield SystemCommand("Planning", "Show the planning grid (3)", lambda: self.run_action("show_mode('planning')"))
+        yield SystemCommand("Refresh", "Refresh this screen now (r)", self.action_refresh_screen)
+        yield SystemCommand("Help", "All keys of this screen (?)", self.action_help)
+        yield SystemCommand("Projector theme", "High-contrast light theme for the shared screen",
+                            lambda: setattr(self, "theme", PROJECTOR_THEME.name))
+        commands = getattr(screen, "palette_commands", None)
+        if callable(commands):
+            yield from commands()
+        yield from super().get_system_commands(screen)

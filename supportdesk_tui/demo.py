@@ -1,0 +1,120 @@
+"""The embedded demo: both fakes on loopback, seeded with a believable week, and settings that
+point the app at them. Nothing here touches the user's real config, keyring or data.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from supportdesk_tui.config import Settings, parse_settings
+from supportdesk_tui.credentials import Credentials
+from supportdesk_tui.domain.clock import Clock, SystemClock
+from supportdesk_tui.fakes.base import FakeServer, Faults
+from supportdesk_tui.fakes.demo_customers import (
+    DEMO_CUSTOMERS,
+    DEMO_DEVELOPERS,
+    DEMO_GROOVE_TOKEN,
+    DEMO_ME,
+    DEMO_TRELLO_KEY,
+    DEMO_TRELLO_TOKEN,
+    DEMO_TRIAGE_LEADS,
+    SUPPORT_EPICS_BOARD_ID,
+)
+from supportdesk_tui.fakes.groove_fake import GrooveFake, start_groove_fake
+from supportdesk_tui.fakes.groove_seed import seed_groove
+
+
+@dataclass
+class FakeEnvironment:
+    """Both fake services, running; ``stop()`` ends them and any arrival simulation."""
+
+    groove: GrooveFake
+    groove_server: FakeServer
+    trello: Any = None
+    trello_server: FakeServer | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    @property
+    def groove_url(self) -> str:
+        return self.groove_server.url
+
+    @property
+    def trello_url(self) -> str:
+        return self.trello_server.url if self.trello_server is not None else ""
+
+    def simulate_arrivals(self, every_s: float, seed: int = 7) -> None:
+        """Let a new ticket arrive now and then, so the demo shows toasts and new rows."""
+        rng = random.Random(seed)
+
+        def run() -> None:
+            while not self._stop.wait(every_s * rng.uniform(0.6, 1.4)):
+                self.groove.simulate_arrival(rng)
+
+        thread = threading.Thread(target=run, name="demo-arrivals", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.groove_server.stop()
+        if self.trello_server is not None:
+            self.trello_server.stop()
+
+
+def start_fakes(*, clock: Clock | None = None, port: int = 0, seed: str = "demo", tickets: int = 100,
+                latency_ms: float = 0.0, error_rate: float = 0.0) -> FakeEnvironment:
+    """Start and seed both fakes on 127.0.0.1 (Groove on ``port``, Trello on ``port + 1``; 0 = free ports)."""
+    clock = clock or SystemClock()
+    now = clock.now()
+    groove = GrooveFake(clock=clock, token=DEMO_GROOVE_TOKEN)
+    seed_groove(groove, now, tickets=tickets, seed=seed)
+    groove_server = start_groove_fake(groove, port=port, faults=Faults(latency_ms=latency_ms, error_rate=error_rate))
+    env = FakeEnvironment(groove, groove_server)
+    try:
+        from supportdesk_tui.fakes.trello_fake import TrelloFake, start_trello_fake
+        from supportdesk_tui.fakes.trello_seed import seed_trello
+    except ImportError:  # pragma: no cover - the Trello fake ships with the Boards work
+        return env
+    trello = TrelloFake(clock=clock, key=DEMO_TRELLO_KEY, token=DEMO_TRELLO_TOKEN)
+    by_customer: dict[str, list[int]] = {}
+    domains = {c.domain: c.name for c in DEMO_CUSTOMERS}
+    for number, ticket in sorted(groove.tickets_snapshot().items()):
+        name = domains.get(ticket.customer_email.rsplit("@", 1)[-1])
+        if name is not None:
+            by_customer.setdefault(name, []).append(number)
+    seed_trello(trello, now, ticket_numbers_by_customer=by_customer, seed=seed)
+    env.trello = trello
+    env.trello_server = start_trello_fake(trello, port=port + 1 if port else 0,
+                                          faults=Faults(latency_ms=latency_ms, error_rate=error_rate))
+    return env
+
+
+def demo_settings(env: FakeEnvironment | tuple[str, str], data_dir: Path, config_path: Path | None = None,
+                  poll_seconds: float = 10) -> Settings:
+    """Settings for the demo: the demo customers and team, pointed at the fakes (or at two base URLs)."""
+    groove_url, trello_url = (env.groove_url, env.trello_url) if isinstance(env, FakeEnvironment) else env
+    data: dict[str, Any] = {
+        "groove": {"subdomain": "consultancy", "poll_seconds": poll_seconds},
+        "sla": {"target_hours": 48, "warn_hours": [12, 4], "clock": "calendar", "timezone": "Europe/London"},
+        "trello": {"support_epics_board": SUPPORT_EPICS_BOARD_ID, "poll_seconds": 15},
+        "customers": [
+            {"name": c.name, "trello_board": c.board_id, "email_domains": [c.domain],
+             "commitment_days": c.commitment_days}
+            for c in DEMO_CUSTOMERS
+        ],
+        "team": {"me": DEMO_ME, "developers": list(DEMO_DEVELOPERS), "triage_leads": list(DEMO_TRIAGE_LEADS),
+                 "triage": ["ana", "chloe"]},
+    }
+    settings = parse_settings(data, config_path=config_path or data_dir / "demo-config.toml", data_dir=data_dir,
+                              groove_url=groove_url, trello_url=trello_url or "https://api.trello.com/1")
+    return settings
+
+
+def demo_credentials() -> Credentials:
+    return Credentials(groove_token=DEMO_GROOVE_TOKEN, trello_key=DEMO_TRELLO_KEY, trello_token=DEMO_TRELLO_TOKEN,
+                       sources={"groove_token": "demo", "trello_key": "demo", "trello_token": "demo"})

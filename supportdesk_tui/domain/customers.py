@@ -1,0 +1,43 @@
+"""Which customer a ticket belongs to, from the sender's email domain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """A customer of the consultancy, as configured in ``[[customers]]``."""
+
+    name: str
+    trello_board: str
+    email_domains: tuple[str, ...] = ()
+    commitment_days: float | None = None
+
+
+class CustomerDirectory:
+    """Looks customers up by email domain; subdomains match their parent domain."""
+
+    def __init__(self, customers: Iterable[Customer]) -> None:
+        self.customers: tuple[Customer, ...] = tuple(customers)
+        self._by_domain: dict[str, Customer] = {}
+        for customer in self.customers:
+            for domain in customer.email_domains:
+                self._by_domain.setdefault(domain.lower().lstrip("@"), customer)
+
+    def for_email(self, email: str | None) -> Customer | None:
+        if not email or "@" not in email:
+            return None
+        domain = email.rsplit("@", 1)[1].strip().lower()
+        while domain:
+            hit = self._by_domain.get(domain)
+            if hit is not None:
+                return hit
+            if "." not in domain:
+                return None
+            domain = domain.split(".", 1)[1]
+        return None
+
+    def by_name(self, name: str) -> Customer | None:
+        return next((c for c in self.customers if c.name == name), None)

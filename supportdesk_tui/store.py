@@ -1,0 +1,288 @@
+"""SQLite state: the inbox cache, observed ticket history, the action journal and weekly plans.
+
+One file under the data dir, opened once. Calls are synchronous and serialised by a lock; async
+code reaches them through ``asyncio.to_thread`` (see ``services``), so no disk I/O runs on the UI
+event loop. The file and its directory are readable by the user only. Tokens are never stored here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from supportdesk_tui.domain.tickets import Ticket
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inbox_cache (number INTEGER PRIMARY KEY, ticket TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ticket_states (
+    number INTEGER NOT NULL, seq INTEGER NOT NULL, state TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (number, seq));
+CREATE TABLE IF NOT EXISTS journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL, ticket INTEGER, payload TEXT NOT NULL, done_steps TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS journal_status ON journal(status);
+CREATE TABLE IF NOT EXISTS plans (week TEXT PRIMARY KEY, plan TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rota (week TEXT PRIMARY KEY, lead TEXT NOT NULL, other TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sla_warnings (number INTEGER NOT NULL, threshold REAL NOT NULL,
+    at TEXT NOT NULL, PRIMARY KEY (number, threshold));
+CREATE TABLE IF NOT EXISTS outcomes (number INTEGER PRIMARY KEY, outcome TEXT NOT NULL, at TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '');
+"""
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def ticket_to_json(ticket: Ticket) -> str:
+    return json.dumps({
+        "number": ticket.number, "title": ticket.title, "state": ticket.state,
+        "created_at": _iso(ticket.created_at), "updated_at": _iso(ticket.updated_at),
+        "customer_email": ticket.customer_email, "customer_name": ticket.customer_name,
+        "assignee": ticket.assignee, "priority": ticket.priority, "summary": ticket.summary,
+        "tags": list(ticket.tags), "message_count": ticket.message_count,
+        "state_changed_at": _iso(ticket.state_changed_at),
+    })
+
+
+def ticket_from_json(text: str) -> Ticket:
+    d = json.loads(text)
+    created = _dt(d["created_at"])
+    updated = _dt(d["updated_at"])
+    assert created is not None and updated is not None
+    return Ticket(
+        number=int(d["number"]), title=d["title"], state=d["state"], created_at=created, updated_at=updated,
+        customer_email=d.get("customer_email"), customer_name=d.get("customer_name"), assignee=d.get("assignee"),
+        priority=d.get("priority"), summary=d.get("summary", ""), tags=tuple(d.get("tags", ())),
+        message_count=int(d.get("message_count", 0)), state_changed_at=_dt(d.get("state_changed_at")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One action that changes Groove or Trello, written before its first call."""
+
+    id: int
+    kind: str
+    ticket: int | None
+    payload: dict[str, Any]
+    done_steps: dict[str, Any]
+    status: str  # pending | done | failed | undone
+    error: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class Store:
+    """The app's SQLite file. Thread-safe; every method is a short transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with suppress(OSError):
+            os.chmod(path.parent, 0o700)
+        fresh = not path.exists()
+        if fresh:
+            path.touch(mode=0o600)
+        os.chmod(path, 0o600)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+
+    @classmethod
+    def in_dir(cls, data_dir: Path) -> Store:
+        return cls(data_dir / "supportdesk.sqlite3")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # --- meta -------------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # --- inbox cache ------------------------------------------------------------------------------
+    def save_inbox(self, tickets: Iterable[Ticket], synced_at: datetime) -> None:
+        """Replace the cached open queue with a fresh sync, and record observed state changes."""
+        tickets = list(tickets)
+        with self._tx() as db:
+            db.execute("DELETE FROM inbox_cache")
+            db.executemany("INSERT INTO inbox_cache(number, ticket) VALUES (?, ?)",
+                           [(t.number, ticket_to_json(t)) for t in tickets])
+            db.execute("INSERT INTO meta(key, value) VALUES ('inbox_synced_at', ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (_iso(synced_at),))
+            self._observe_states(db, tickets, synced_at)
+
+    def load_inbox(self) -> tuple[list[Ticket], datetime | None]:
+        with self._lock:
+            rows = self._db.execute("SELECT ticket FROM inbox_cache").fetchall()
+            synced = self._db.execute("SELECT value FROM meta WHERE key = 'inbox_synced_at'").fetchone()
+        return [ticket_from_json(r[0]) for r in rows], _dt(synced[0]) if synced else None
+
+    # --- observed history (Groove v1 has no state history; we keep what we saw) -------------------
+    def _observe_states(self, db: sqlite3.Connection, tickets: list[Ticket], seen_at: datetime) -> None:
+        last = {n: (seq, state) for n, seq, state in db.execute(
+            "SELECT number, MAX(seq), state FROM ticket_states GROUP BY number")}
+        rows = []
+        for t in tickets:
+            prev = last.get(t.number)
+            if prev is not None and prev[1] == t.state:
+                continue
+            at = t.state_changed_at if t.state_changed_at is not None else (t.created_at if prev is None else seen_at)
+            rows.append((t.number, (prev[0] + 1) if prev else 0, t.state, _iso(at)))
+        db.executemany("INSERT INTO ticket_states(number, seq, state, at) VALUES (?, ?, ?, ?)", rows)
+
+    def observe_state(self, number: int, state: str, at: datetime) -> None:
+        """Record a state the app itself set or saw outside a full sync (e.g. after closing a ticket)."""
+        with self._tx() as db:
+            row = db.execute("SELECT seq, state FROM ticket_states WHERE number = ? ORDER BY seq DESC LIMIT 1",
+                             (number,)).fetchone()
+            if row and row[1] == state:
+                return
+            db.execute("INSERT INTO ticket_states(number, seq, state, at) VALUES (?, ?, ?, ?)",
+                       (number, (row[0] + 1) if row else 0, state, _iso(at)))
+
+    def state_history(self, number: int) -> list[tuple[str, datetime]]:
+        with self._lock:
+            rows = self._db.execute("SELECT state, at FROM ticket_states WHERE number = ? ORDER BY seq",
+                                    (number,)).fetchall()
+        return [(state, datetime.fromisoformat(at)) for state, at in rows]
+
+    def all_state_histories(self) -> dict[int, list[tuple[str, datetime]]]:
+        out: dict[int, list[tuple[str, datetime]]] = {}
+        with self._lock:
+            rows = self._db.execute("SELECT number, state, at FROM ticket_states ORDER BY number, seq").fetchall()
+        for number, state, at in rows:
+            out.setdefault(number, []).append((state, datetime.fromisoformat(at)))
+        return out
+
+    # --- outcomes (how a ticket was resolved, for the SLA clock and the week's figures) -----------
+    def record_outcome(self, number: int, outcome: str, at: datetime, detail: str = "") -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO outcomes(number, outcome, at, detail) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT(number) DO UPDATE SET outcome = excluded.outcome, at = excluded.at, "
+                       "detail = excluded.detail", (number, outcome, _iso(at), detail))
+
+    def clear_outcome(self, number: int) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM outcomes WHERE number = ?", (number,))
+
+    def outcomes(self) -> dict[int, tuple[str, datetime, str]]:
+        with self._lock:
+            rows = self._db.execute("SELECT number, outcome, at, detail FROM outcomes").fetchall()
+        return {n: (o, datetime.fromisoformat(at), d) for n, o, at, d in rows}
+
+    # --- SLA warnings: warn once per threshold per ticket, across restarts ------------------------
+    def mark_warned(self, number: int, threshold: float, at: datetime) -> bool:
+        """Record a warning; False when this one was already given."""
+        with self._tx() as db:
+            cur = db.execute("INSERT OR IGNORE INTO sla_warnings(number, threshold, at) VALUES (?, ?, ?)",
+                             (number, threshold, _iso(at)))
+            return cur.rowcount == 1
+
+    # --- journal ----------------------------------------------------------------------------------
+    def journal_add(self, kind: str, payload: dict[str, Any], now: datetime, ticket: int | None = None) -> int:
+        with self._tx() as db:
+            cur = db.execute("INSERT INTO journal(kind, ticket, payload, status, created_at, updated_at) "
+                             "VALUES (?, ?, ?, 'pending', ?, ?)", (kind, ticket, json.dumps(payload), _iso(now),
+                                                                  _iso(now)))
+            return int(cur.lastrowid or 0)
+
+    def journal_step(self, entry_id: int, step: str, result: Any, now: datetime) -> None:
+        """Record that one step of an entry finished, with what it produced (e.g. the card id)."""
+        with self._tx() as db:
+            row = db.execute("SELECT done_steps FROM journal WHERE id = ?", (entry_id,)).fetchone()
+            steps = json.loads(row[0]) if row else {}
+            if isinstance(steps, list):
+                steps = {}
+            steps[step] = result
+            db.execute("UPDATE journal SET done_steps = ?, updated_at = ? WHERE id = ?",
+                       (json.dumps(steps), _iso(now), entry_id))
+
+    def journal_finish(self, entry_id: int, status: str, now: datetime, error: str = "") -> None:
+        with self._tx() as db:
+            db.execute("UPDATE journal SET status = ?, error = ?, updated_at = ? WHERE id = ?",
+                       (status, error, _iso(now), entry_id))
+
+    def journal_note_error(self, entry_id: int, error: str, now: datetime) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE journal SET error = ?, updated_at = ? WHERE id = ?", (error, _iso(now), entry_id))
+
+    def journal_get(self, entry_id: int) -> JournalEntry | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM journal WHERE id = ?", (entry_id,)).fetchone()
+        return self._entry(row) if row else None
+
+    def journal_entries(self, status: str | None = None, limit: int = 500) -> list[JournalEntry]:
+        with self._lock:
+            if status is None:
+                rows = self._db.execute("SELECT * FROM journal ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+            else:
+                rows = self._db.execute("SELECT * FROM journal WHERE status = ? ORDER BY id LIMIT ?",
+                                        (status, limit)).fetchall()
+        return [self._entry(r) for r in rows]
+
+    @staticmethod
+    def _entry(row: tuple[Any, ...]) -> JournalEntry:
+        steps = json.loads(row[4])
+        return JournalEntry(id=row[0], kind=row[1], ticket=row[2], payload=json.loads(row[3]),
+                            done_steps=steps if isinstance(steps, dict) else {}, status=row[5], error=row[6],
+                            created_at=datetime.fromisoformat(row[7]), updated_at=datetime.fromisoformat(row[8]))
+
+    # --- plans and rota -----------------------------------------------------------------------------
+    def save_plan(self, week: str, plan: dict[str, Any], now: datetime) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO plans(week, plan, updated_at) VALUES (?, ?, ?) ON CONFLICT(week) DO UPDATE "
+                       "SET plan = excluded.plan, updated_at = excluded.updated_at",
+                       (week, json.dumps(plan), _iso(now)))
+
+    def load_plan(self, week: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT plan FROM plans WHERE week = ?", (week,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_rota(self, week: str, lead: str, other: str) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO rota(week, lead, other) VALUES (?, ?, ?) ON CONFLICT(week) DO UPDATE "
+                       "SET lead = excluded.lead, other = excluded.other", (week, lead, other))
+
+    def load_rota(self) -> dict[str, tuple[str, str]]:
+        with self._lock:
+            rows = self._db.execute("SELECT week, lead, other FROM rota").fetchall()
+        return {w: (lead, other) for w, lead, other in rows}

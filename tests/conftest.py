@@ -1,0 +1,139 @@
+"""Isolation for every test: no developer config, data, keyring or tokens leak in; time zone fixed."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
+
+
+class MemoryKeyring(KeyringBackend):
+    """A real keyring backend (the keyring API end to end), kept in memory for the test."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self.items:
+            raise PasswordDeleteError(username)
+        del self.items[(service, username)]
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    for name in list(os.environ):
+        if name.startswith("SUPPORTDESK_"):
+            monkeypatch.delenv(name)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
+                     ("XDG_STATE_HOME", "state")):
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.setenv("SUPPORTDESK_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("SUPPORTDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+# --- the app against the loopback fakes ------------------------------------------------------------------
+from collections.abc import Callable  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+from typing import Any  # noqa: E402
+
+from supportdesk_tui.domain.clock import FixedClock  # noqa: E402
+
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # a Wednesday
+FAST_RETRIES = {"retry_attempts": 2, "backoff_multiplier": 0.01, "backoff_max": 0.02, "max_retry_wait": 0.05}
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def groove(clock: FixedClock) -> Iterator[Any]:
+    """An empty fake Groove on a free loopback port: ``groove.fake`` (state), ``groove.server``."""
+    from supportdesk_tui.fakes.groove_fake import GrooveFake, start_groove_fake
+
+    fake = GrooveFake(clock=clock)
+    server = start_groove_fake(fake)
+
+    class Env:
+        pass
+
+    env = Env()
+    env.fake = fake  # type: ignore[attr-defined]
+    env.server = server  # type: ignore[attr-defined]
+    try:
+        yield env
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, groove: Any) -> Callable[..., Any]:
+    """Settings like the demo's (demo customers and team), pointed at the fakes, data in tmp."""
+    from supportdesk_tui.config import parse_settings
+    from supportdesk_tui.fakes.demo_customers import DEMO_CUSTOMERS, DEMO_ME, SUPPORT_EPICS_BOARD_ID
+
+    def build(**sections: Any) -> Any:
+        data: dict[str, Any] = {
+            "groove": {"poll_seconds": 30, "bell": False},
+            "sla": {"target_hours": 48, "warn_hours": [12, 4]},
+            "trello": {"support_epics_board": SUPPORT_EPICS_BOARD_ID},
+            "customers": [{"name": c.name, "trello_board": c.board_id, "email_domains": [c.domain],
+                           "commitment_days": c.commitment_days} for c in DEMO_CUSTOMERS],
+            "team": {"me": DEMO_ME, "developers": ["ana", "ben", "chloe", "dev"], "triage_leads": ["ana", "ben"],
+                     "triage": ["ana", "chloe"]},
+        }
+        data.update(sections)
+        return parse_settings(data, config_path=tmp_path / "config.toml", data_dir=tmp_path / "data",
+                              groove_url=groove.server.url, trello_url="http://127.0.0.1:9/1")
+
+    return build
+
+
+@pytest.fixture
+def make_app(make_settings: Callable[..., Any], clock: FixedClock) -> Callable[..., Any]:
+    from supportdesk_tui.bootstrap import make_app as factory
+    from supportdesk_tui.demo import demo_credentials
+
+    def build(settings: Any = None, **sections: Any) -> Any:
+        return factory(settings or make_settings(**sections), demo_credentials(), clock, groove_options=FAST_RETRIES)
+
+    return build
+
+
+async def settle(pilot: Any, rounds: int = 3) -> None:
+    """Let workers finish and their messages be handled (no sleeps)."""
+    from textual.worker import WorkerFailed
+
+    for _ in range(rounds):
+        # a failed worker is part of what the test checks (banner, toast), not a test error
+        with contextlib.suppress(WorkerFailed):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()

@@ -1,0 +1,162 @@
+"""The Inbox through Textual's Pilot, against the loopback fake Groove, a real SQLite file and a frozen clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from supportdesk_tui.screens.inbox import InboxScreen
+from supportdesk_tui.screens.ticket_detail import TicketDetailScreen
+from supportdesk_tui.widgets.banner import Banner
+from supportdesk_tui.widgets.desk_header import DeskHeader
+from supportdesk_tui.widgets.ticket_table import TicketTable
+from tests.conftest import NOW, settle
+
+
+def add(groove: Any, hours_ago: float, subject: str, email: str = "wile@acme.example", **kw: Any) -> int:
+    number: int = groove.fake.add_ticket(customer_email=email, subject=subject, body=f"About {subject}",
+                                         created_at=NOW - timedelta(hours=hours_ago), **kw)
+    return number
+
+
+def table_numbers(app: Any) -> list[int]:
+    table = app.screen.query_one(TicketTable)
+    return [int(str(table.get_row_at(i)[2])) for i in range(table.row_count)]
+
+
+def cell(app: Any, number: int, column: str) -> str:
+    value = app.screen.query_one(TicketTable).get_cell(str(number), column)
+    return str(getattr(value, "plain", value))
+
+
+async def test_sorted_by_time_left_with_words_and_glyphs(groove: Any, make_app: Any) -> None:
+    fresh = add(groove, 1, "Fresh question")
+    old = add(groove, 47, "Nearly due")
+    late = add(groove, 50, "Already late")
+    risky = add(groove, 40, "At risk")
+    add(groove, 10, "Closed one", state="closed")
+    async with make_app().run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, InboxScreen)
+        assert table_numbers(pilot.app) == [late, old, risky, fresh]
+        assert cell(pilot.app, late, "status") == "✖ breached" and cell(pilot.app, late, "left") == "2:00 late"
+        assert cell(pilot.app, old, "status") == "▲ at risk" and cell(pilot.app, old, "left") == "01:00:00"
+        assert cell(pilot.app, fresh, "status") == "● ok" and cell(pilot.app, fresh, "left") == "1d 23:00"
+        assert cell(pilot.app, fresh, "customer") == "Acme Ltd"
+        header = pilot.app.screen.query_one(DeskHeader)
+        assert "triage: ana + chloe" in header.left and "48 h calendar" in header.left
+        assert "4 open" in header.right and "1 ● ok" in header.right and "1 ✖ breached" in header.right
+
+
+async def test_countdown_moves_with_the_clock_touching_only_changed_cells(groove: Any, make_app: Any,
+                                                                           clock: Any) -> None:
+    near = add(groove, 47, "Nearly due")
+    far = add(groove, 1.75 + 15 / 3600, "Plenty of time")  # 46:14:45 left
+    async with make_app().run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert cell(pilot.app, near, "left") == "01:00:00"
+        clock.advance(timedelta(seconds=30))
+        touched = screen.query_one(TicketTable).tick(clock.now())
+        assert touched == 1  # "1d 22:14" does not change within this minute; only the near one ticks
+        assert cell(pilot.app, near, "left") == "00:59:30" and cell(pilot.app, far, "left") == "1d 22:14"
+        clock.advance(timedelta(hours=1, minutes=29, seconds=30))
+        screen.tick()
+        assert cell(pilot.app, near, "status") == "✖ breached" and cell(pilot.app, near, "left") == "0:30 late"
+
+
+async def test_new_ticket_toast_and_highlight(groove: Any, make_app: Any) -> None:
+    add(groove, 5, "Existing")
+    async with make_app().run_test(size=(140, 30), notifications=True) as pilot:
+        await settle(pilot)
+        assert list(pilot.app._notifications) == []
+        number = add(groove, 0, "Checkout button is grey", email="hannah@bluebird.example")
+        await pilot.press("r")
+        await settle(pilot)
+        messages = [n.message for n in pilot.app._notifications]
+        assert f"#{number} Checkout button is grey" in messages
+        assert cell(pilot.app, number, "subject").startswith("NEW ")
+
+
+async def test_offline_banner_keeps_data_and_recovers(groove: Any, make_app: Any) -> None:
+    number = add(groove, 5, "Still here")
+    async with make_app().run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        banner = pilot.app.screen.query_one(Banner)
+        assert not banner.shown
+        groove.server.faults.down = True
+        await pilot.press("r")
+        await settle(pilot)
+        assert banner.shown and "Offline" in str(banner.render())
+        assert table_numbers(pilot.app) == [number]  # the old data stays
+        assert "OFFLINE" in pilot.app.screen.query_one(DeskHeader).right
+        groove.server.faults.down = False
+        await pilot.press("r")
+        await settle(pilot)
+        assert not banner.shown
+        assert "OFFLINE" not in pilot.app.screen.query_one(DeskHeader).right
+
+
+async def test_cached_queue_paints_first_after_restart(groove: Any, make_app: Any, make_settings: Any) -> None:
+    number = add(groove, 5, "Cached")
+    settings = make_settings()
+    async with make_app(settings).run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+    groove.server.faults.down = True
+    async with make_app(settings).run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        assert table_numbers(pilot.app) == [number]
+        assert pilot.app.screen.query_one(Banner).shown
+
+
+async def test_filter_and_mine(groove: Any, make_app: Any) -> None:
+    mine = add(groove, 3, "Invoice PDF broken", assignee="ana@consultancy.example")
+    other = add(groove, 4, "Login loop", email="tom@bluebird.example", assignee="ben@consultancy.example")
+    async with make_app().run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        assert sorted(table_numbers(pilot.app)) == sorted([mine, other])
+        await pilot.press("m")
+        assert table_numbers(pilot.app) == [mine]
+        await pilot.press("m")
+        await pilot.press("slash")
+        await pilot.press(*"bluebird")
+        assert table_numbers(pilot.app) == [other]
+        await pilot.press("escape")
+        assert sorted(table_numbers(pilot.app)) == sorted([mine, other])
+
+
+async def test_unmapped_sender_is_shown_as_such(groove: Any, make_app: Any) -> None:
+    number = add(groove, 3, "Hello from gmail", email="someone@gmail.com")
+    async with make_app().run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        assert cell(pilot.app, number, "customer") == "? gmail.com"
+
+
+async def test_enter_opens_the_thread(groove: Any, make_app: Any) -> None:
+    number = add(groove, 3, "Export fails [bold]loudly[/]")
+    groove.fake.add_customer_reply(number, "Any news? It still fails.")
+    async with make_app().run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, TicketDetailScreen)
+        texts = [str(w.render()) for w in screen.query(".message")]
+        assert len(texts) == 2 and "Any news?" in texts[1]
+        assert "[bold]loudly[/]" in str(screen.query_one("#summary").render())
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, InboxScreen)
+
+
+async def test_help_lists_remapped_keys(groove: Any, make_app: Any) -> None:
+    async with make_app(keys={"inbox.mine": "M"}).run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        from supportdesk_tui.screens.help import HelpScreen
+
+        assert isinstance(pilot.app.screen, HelpScreen)
+        table = pilot.app.screen._table
+        keys = [str(c) for c in table.columns[0]._cells]
+        ids = [str(c) for c in table.columns[2]._cells]
+        assert keys[ids.index("inbox.mine")] == "M"

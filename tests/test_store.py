@@ -1,0 +1,83 @@
+"""The SQLite store on a real file: cache round trip, observed history, journal, plans, permissions."""
+
+from __future__ import annotations
+
+import stat
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from supportdesk_tui.domain.tickets import Ticket
+from supportdesk_tui.store import Store
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def ticket(n: int, state: str = "opened", changed: datetime | None = None) -> Ticket:
+    return Ticket(number=n, title=f"T{n} [bold]x[/]", state=state, created_at=T0, updated_at=T0 + timedelta(hours=1),
+                  customer_email=f"c{n}@acme.example", tags=("a", "b"), message_count=2, state_changed_at=changed)
+
+
+def test_inbox_cache_round_trip_and_reopen(tmp_path: Path) -> None:
+    store = Store.in_dir(tmp_path / "d")
+    tickets = [ticket(1), ticket(2, "pending")]
+    store.save_inbox(tickets, T0)
+    store.close()
+    again = Store.in_dir(tmp_path / "d")
+    loaded, synced = again.load_inbox()
+    assert synced == T0
+    assert sorted(loaded, key=lambda t: t.number) == tickets
+
+
+def test_files_are_private(tmp_path: Path) -> None:
+    store = Store.in_dir(tmp_path / "d")
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(store.path.parent.stat().st_mode) == 0o700
+
+
+def test_state_history_records_changes_only(tmp_path: Path) -> None:
+    store = Store.in_dir(tmp_path)
+    store.save_inbox([ticket(1, "unread")], T0)
+    store.save_inbox([ticket(1, "unread")], T0 + timedelta(minutes=5))
+    store.save_inbox([ticket(1, "pending")], T0 + timedelta(minutes=10))
+    store.observe_state(1, "closed", T0 + timedelta(hours=2))
+    store.observe_state(1, "closed", T0 + timedelta(hours=3))
+    history = store.state_history(1)
+    assert [s for s, _ in history] == ["unread", "pending", "closed"]
+    assert history[0][1] == T0 and history[1][1] == T0 + timedelta(minutes=10)
+    assert store.all_state_histories()[1] == history
+
+
+def test_state_changed_at_is_preferred(tmp_path: Path) -> None:
+    store = Store.in_dir(tmp_path)
+    store.save_inbox([ticket(1, "opened")], T0)
+    changed = T0 + timedelta(minutes=3)
+    store.save_inbox([ticket(1, "pending", changed)], T0 + timedelta(minutes=30))
+    assert store.state_history(1)[-1] == ("pending", changed)
+
+
+def test_journal_lifecycle(tmp_path: Path) -> None:
+    store = Store.in_dir(tmp_path)
+    entry = store.journal_add("backlog", {"ticket": 5, "title": "x"}, T0, ticket=5)
+    store.journal_step(entry, "card", {"id": "c1"}, T0)
+    assert [e.id for e in store.journal_entries("pending")] == [entry]
+    store.journal_finish(entry, "done", T0 + timedelta(seconds=1))
+    got = store.journal_get(entry)
+    assert got is not None and got.status == "done" and got.done_steps == {"card": {"id": "c1"}}
+    assert store.journal_entries("pending") == []
+
+
+def test_warn_once(tmp_path: Path) -> None:
+    store = Store.in_dir(tmp_path)
+    assert store.mark_warned(1, 12, T0) is True
+    assert store.mark_warned(1, 12, T0) is False
+    assert store.mark_warned(1, 4, T0) is True
+
+
+def test_plans_and_rota(tmp_path: Path) -> None:
+    store = Store.in_dir(tmp_path)
+    assert store.load_plan("2026-W48") is None
+    store.save_plan("2026-W48", {"v": 1}, T0)
+    store.save_plan("2026-W48", {"v": 2}, T0)
+    assert store.load_plan("2026-W48") == {"v": 2}
+    store.save_rota("2026-W48", "ana", "ben")
+    assert store.load_rota() == {"2026-W48": ("ana", "ben")}
