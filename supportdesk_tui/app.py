@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -83,6 +84,17 @@ class SupportDeskApp(App[None]):
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
         await self.switch_mode("inbox")
+        self.call_after_refresh(self.resume_journal)
+
+    @work(group="journal-resume", exclusive=True, exit_on_error=False)
+    async def resume_journal(self) -> None:
+        """Finish what an earlier run (or a spell offline) left half-done, in the order it was asked."""
+        for outcome in await self.services.journal.resume():
+            if outcome.status == "done":
+                self.notify(outcome.message, title="Finished an earlier action", markup=False)
+            elif outcome.status == "failed":
+                self.notify(outcome.message, title="An earlier action failed", severity="error", markup=False,
+                            timeout=15)
 
     async def on_unmount(self) -> None:
         await self.services.aclose()

@@ -13,14 +13,16 @@ from supportdesk_tui.store import Store
 
 
 def make_app(settings: Settings, credentials: Credentials, clock: Clock | None = None, *,
-             groove_options: dict[str, Any] | None = None) -> SupportDeskApp:
+             groove_options: dict[str, Any] | None = None,
+             trello_options: dict[str, Any] | None = None) -> SupportDeskApp:
     """Wire store, services and App. Opening the store is the only I/O, done before the UI starts.
 
-    ``groove_options`` tunes the Groove client (e.g. shorter retry waits for the soak run and tests).
+    ``groove_options``/``trello_options`` tune the clients (e.g. shorter retry waits for tests and the soak).
     """
     clock = clock or SystemClock()
     store = Store.in_dir(settings.data_dir)
-    services = Services(settings, credentials, clock, store, groove_options=groove_options)
+    services = Services(settings, credentials, clock, store, groove_options=groove_options,
+                        trello_options=trello_options)
     return SupportDeskApp(settings, services, clock)
 
 

@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.sla import GLYPHS, SlaStatus, describe_policy
 from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.inbox_triage import InboxTriageMixin
 from supportdesk_tui.screens.messages import InboxFailed, InboxLoaded
 from supportdesk_tui.screens.ticket_detail import TicketDetailScreen
 from supportdesk_tui.services.inbox import InboxData
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 REFRESH_GROUP = "inbox-refresh"
 
 
-class InboxScreen(Screen[None]):
+class InboxScreen(InboxTriageMixin):
     CSS_PATH = "inbox.tcss"
     AUTO_FOCUS = "#tickets"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -124,6 +124,8 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
     def on_inbox_loaded(self, message: InboxLoaded) -> None:
         data = message.data
         if not data.from_cache:
+            if self._error is not None or self.desk.pending_actions():
+                self.desk.resume_journal()  # back online: replay what was queued, in order
             self._error = None
             self.query_one(Banner).hide()
             self._announce(data)
@@ -196,7 +198,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
                 if needle not in hay:
                     continue
             new = t.number in data.new_numbers and t.number not in self._seen_new
-            rows.append(Row(t, data.clocks[t.number], customer, new=new))
+            rows.append(Row(t, data.clocks[t.number], customer, new=new, mark=self.row_mark(t.number)))
 
         def sort_key(row: Row) -> tuple[float, int]:
             left = row.clock.time_left(now)

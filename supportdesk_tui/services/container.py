@@ -1,7 +1,8 @@
 """The services the App is given: one place that owns the HTTP client, the API clients and the store.
 
 ``cli.py`` builds this (the composition root) and hands it to the App; tests build it the same way
-against the loopback fakes. The httpx client is created in :meth:`open`, on the App's own loop.
+against the loopback fakes. The API clients are created on first use, on the App's own loop, so the
+Inbox can paint from the cache before httpx and py-trello are even imported (a third of cold start).
 """
 
 from __future__ import annotations
@@ -12,55 +13,77 @@ from typing import TYPE_CHECKING, Any
 from supportdesk_tui.config import Settings
 from supportdesk_tui.credentials import Credentials
 from supportdesk_tui.domain.clock import Clock
+from supportdesk_tui.services.boards import BoardsService
+from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.inbox import InboxService
+from supportdesk_tui.services.journal import Journal
+from supportdesk_tui.services.planning import PlanningService
+from supportdesk_tui.services.triage import TriageService
 from supportdesk_tui.store import Store
 
 if TYPE_CHECKING:
     import httpx
 
     from supportdesk_tui.clients.groove import GrooveClient
+    from supportdesk_tui.clients.trello import TrelloClient
 
 
 class Services:
     def __init__(self, settings: Settings, credentials: Credentials, clock: Clock, store: Store, *,
-                 groove_options: dict[str, Any] | None = None) -> None:
+                 groove_options: dict[str, Any] | None = None, trello_options: dict[str, Any] | None = None) -> None:
         self.settings = settings
-        self.groove_options = groove_options or {}
         self.credentials = credentials
         self.clock = clock
         self.store = store
+        self.groove_options = groove_options or {}
+        self.trello_options = trello_options or {}
         self._http: httpx.AsyncClient | None = None
-        self._open_lock = asyncio.Lock()
         self._groove_client: GrooveClient | None = None
-        # The inbox service exists from the start so the screen can paint from the cache while the
-        # HTTP side (httpx and the clients, imported here lazily: they are a third of cold start)
-        # is still being set up.
-        self.inbox = InboxService(settings, store, clock, connect=self._groove)
+        self._trello_client: TrelloClient | None = None
+        self._open_lock = asyncio.Lock()
+        self.journal = Journal(store, clock)
+        self.context = ServiceContext(settings, store, clock, self.journal, self.groove, self.trello)
+        self.inbox = InboxService(settings, store, clock, connect=self.groove)
+        self.triage = TriageService(self.context)
+        self.boards = BoardsService(self.context)
+        self.planning = PlanningService(self.context)
 
-    async def open(self) -> None:
-        """Create the shared HTTP client on the running loop (idempotent; the first API call does it)."""
+    @property
+    def pending_count(self) -> int:
+        return self.journal.pending_count
+
+    async def groove(self) -> GrooveClient:
+        """The app's one Groove client (httpx is imported and the client made on first use)."""
         async with self._open_lock:
-            if self._http is not None:
-                return
-            import httpx
+            if self._groove_client is None:
+                import httpx
 
-            from supportdesk_tui.clients.groove import GrooveClient
+                from supportdesk_tui.clients.groove import GrooveClient
 
-            self._http = httpx.AsyncClient(
-                timeout=httpx.Timeout(15.0, connect=5.0),
-                limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
-                headers={"User-Agent": "supportdesk-tui", "Accept": "application/json"},
-            )
-            self._groove_client = GrooveClient(self._http, self.settings.groove_url,
-                                               self.credentials.groove_token or "", **self.groove_options)
+                self._http = httpx.AsyncClient(
+                    timeout=httpx.Timeout(15.0, connect=5.0),
+                    limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+                    headers={"User-Agent": "supportdesk-tui", "Accept": "application/json"},
+                )
+                self._groove_client = GrooveClient(self._http, self.settings.groove_url,
+                                                   self.credentials.groove_token or "", **self.groove_options)
+            return self._groove_client
 
-    async def _groove(self) -> GrooveClient:
-        await self.open()
-        assert self._groove_client is not None
-        return self._groove_client
+    async def trello(self) -> TrelloClient:
+        """The app's one Trello facade (py-trello is imported on first use)."""
+        async with self._open_lock:
+            if self._trello_client is None:
+                from supportdesk_tui.clients.trello import TrelloClient
+
+                self._trello_client = TrelloClient(self.settings.trello_url, self.credentials.trello_key or "",
+                                                   self.credentials.trello_token or "", **self.trello_options)
+            return self._trello_client
 
     async def aclose(self) -> None:
         if self._http is not None:
             await self._http.aclose()
             self._http = None
+        if self._trello_client is not None:
+            await self._trello_client.aclose()
+            self._trello_client = None
         await asyncio.to_thread(self.store.close)

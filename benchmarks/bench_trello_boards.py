@@ -1,0 +1,96 @@
+"""Trello board figures: loading 6 boards of 200 cards over a 100 ms link, and the cost of a poll.
+
+Goals (issue 4): one request per board load (6 in all), elapsed close to the round-trip bound
+(6 x latency, since every py-trello call runs on one worker thread), and one request per board per
+unchanged poll. For contrast it also times py-trello's README path (open_lists + list_cards per list).
+Run: .venv/bin/python benchmarks/bench_trello_boards.py [--boards 6] [--cards 200] [--latency-ms 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import trello
+
+from supportdesk_tui.clients.trello import TrelloClient
+from supportdesk_tui.clients.trello_session import RebasingSession
+from supportdesk_tui.fakes.base import Faults
+from supportdesk_tui.fakes.demo_customers import DEMO_TRELLO_KEY, DEMO_TRELLO_TOKEN
+from supportdesk_tui.fakes.trello_fake import TrelloFake, start_trello_fake
+
+LISTS = ("New Issues", "Up next", "Recently Completed", "Done")
+
+
+def build(fake: TrelloFake, boards: int, cards: int) -> list[str]:
+    fake.set_rate_limit(False)  # the bench measures our request count, not Trello's budget
+    ids = []
+    for b in range(boards):
+        board = fake.add_board(None, f"Customer {b + 1}", LISTS, members=("ben", "chloe", "dev"))
+        for i in range(cards):
+            fake.add_card(board, LISTS[i % len(LISTS)], f"Card {i} of board {b + 1}", desc="Some words " * 20,
+                          labels=(f"est:{1 + i % 3}d",) if i % 2 else (), members=("ben",) if i % 3 == 0 else ())
+        ids.append(board)
+    return ids
+
+
+async def facade_figures(url: str, board_ids: list[str], server: object, latency_s: float) -> None:
+    async with TrelloClient(url, DEMO_TRELLO_KEY, DEMO_TRELLO_TOKEN) as client:
+        await client.check_auth()  # open the keep-alive connection outside the timing
+        server.clear_log()  # type: ignore[attr-defined]
+        start = time.perf_counter()
+        boards = await asyncio.gather(*(client.load_board(b) for b in board_ids))
+        elapsed = time.perf_counter() - start
+        requests = len(server.requests())  # type: ignore[attr-defined]
+        bound = len(board_ids) * latency_s
+        print(f"load {len(boards)} boards x {len(boards[0].cards)} cards: {requests} requests (goal {len(board_ids)}), "
+              f"{elapsed * 1000:.0f} ms vs round-trip bound {bound * 1000:.0f} ms (ratio {elapsed / bound:.2f})")
+        baselines = [await client.latest_action_id(b) for b in board_ids]
+        server.clear_log()  # type: ignore[attr-defined]
+        start = time.perf_counter()
+        results = [await client.board_changed_since(b, a) for b, a in zip(board_ids, baselines, strict=True)]
+        elapsed = time.perf_counter() - start
+        polls = len(server.requests())  # type: ignore[attr-defined]
+        changed = sum(1 for changed, _ in results if changed)
+        print(f"unchanged poll of {len(board_ids)} boards: {polls} requests ({polls / len(board_ids):.1f} per board, "
+              f"goal 1), {changed} reported changed, {elapsed * 1000:.0f} ms")
+
+
+def readme_path_figures(url: str, board_ids: list[str], server: object) -> None:
+    session = RebasingSession(url, timeout=30)
+    client = trello.TrelloClient(DEMO_TRELLO_KEY, token=DEMO_TRELLO_TOKEN, http_service=session)
+    server.clear_log()  # type: ignore[attr-defined]
+    start = time.perf_counter()
+    for board_id in board_ids:
+        board = client.get_board(board_id)
+        for lst in board.open_lists():
+            lst.list_cards(query={})
+    elapsed = time.perf_counter() - start
+    print(f"py-trello README path (get_board, open_lists, list_cards per list): "
+          f"{len(server.requests())} requests, {elapsed * 1000:.0f} ms")  # type: ignore[attr-defined]
+    session.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--boards", type=int, default=6)
+    parser.add_argument("--cards", type=int, default=200)
+    parser.add_argument("--latency-ms", type=float, default=100.0)
+    args = parser.parse_args()
+    fake = TrelloFake()
+    board_ids = build(fake, args.boards, args.cards)
+    server = start_trello_fake(fake, faults=Faults(latency_ms=args.latency_ms))
+    try:
+        asyncio.run(facade_figures(server.url, board_ids, server, args.latency_ms / 1000))
+        readme_path_figures(server.url, board_ids, server)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""What every workflow service is given: settings, store, clock, the journal and lazy API clients."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from supportdesk_tui.config import Settings
+from supportdesk_tui.domain.clock import Clock
+from supportdesk_tui.services.journal import Journal
+from supportdesk_tui.store import Store
+
+if TYPE_CHECKING:
+    from supportdesk_tui.clients.groove import GrooveClient
+    from supportdesk_tui.clients.trello import TrelloClient
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    settings: Settings
+    store: Store
+    clock: Clock
+    journal: Journal
+    groove: Callable[[], Awaitable[GrooveClient]]
+    """Await to get the app's one Groove client (created on first use, on the app's loop)."""
+    trello: Callable[[], Awaitable[TrelloClient]]
+    """Await to get the app's one Trello facade (its py-trello calls run on one worker thread)."""
