@@ -36,6 +36,10 @@ CREATE TABLE IF NOT EXISTS plans (week TEXT PRIMARY KEY, plan TEXT NOT NULL, upd
 CREATE TABLE IF NOT EXISTS rota (week TEXT PRIMARY KEY, lead TEXT NOT NULL, other TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sla_warnings (number INTEGER NOT NULL, threshold REAL NOT NULL,
     at TEXT NOT NULL, PRIMARY KEY (number, threshold));
+CREATE TABLE IF NOT EXISTS tickets_seen (number INTEGER PRIMARY KEY, created_at TEXT NOT NULL,
+    first_seen TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS week_figures (week TEXT PRIMARY KEY, figures TEXT NOT NULL, policy TEXT NOT NULL,
+    updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outcomes (number INTEGER PRIMARY KEY, outcome TEXT NOT NULL, at TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT '');
 """
@@ -148,6 +152,26 @@ class Store:
             db.execute("INSERT INTO meta(key, value) VALUES ('inbox_synced_at', ?) "
                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (_iso(synced_at),))
             self._observe_states(db, tickets, synced_at)
+            db.executemany("INSERT OR IGNORE INTO tickets_seen(number, created_at, first_seen) VALUES (?, ?, ?)",
+                           [(t.number, _iso(t.created_at), _iso(synced_at)) for t in tickets])
+
+    def seen_tickets(self) -> dict[int, datetime]:
+        """Every ticket the app has ever listed, with its creation time (for the week's figures)."""
+        with self._lock:
+            rows = self._db.execute("SELECT number, created_at FROM tickets_seen").fetchall()
+        return {n: datetime.fromisoformat(c) for n, c in rows}
+
+    def save_week_figures(self, week: str, figures: dict[str, Any], policy: str, now: datetime) -> None:
+        """Keep the week's figures for the triage handover, with the SLA policy version they used."""
+        with self._tx() as db:
+            db.execute("INSERT INTO week_figures(week, figures, policy, updated_at) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT(week) DO UPDATE SET figures = excluded.figures, policy = excluded.policy, "
+                       "updated_at = excluded.updated_at", (week, json.dumps(figures), policy, _iso(now)))
+
+    def load_week_figures(self, week: str) -> tuple[dict[str, Any], str] | None:
+        with self._lock:
+            row = self._db.execute("SELECT figures, policy FROM week_figures WHERE week = ?", (week,)).fetchone()
+        return (json.loads(row[0]), row[1]) if row else None
 
     def load_inbox(self) -> tuple[list[Ticket], datetime | None]:
         with self._lock:

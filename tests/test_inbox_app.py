@@ -160,3 +160,54 @@ async def test_help_lists_remapped_keys(groove: Any, make_app: Any) -> None:
         keys = [str(c) for c in table.columns[0]._cells]
         ids = [str(c) for c in table.columns[2]._cells]
         assert keys[ids.index("inbox.mine")] == "M"
+
+
+async def test_business_clock_across_the_autumn_dst_change(groove: Any, make_app: Any, clock: Any) -> None:
+    """Fri 23 Oct 2026 16:00 BST + 4 business hours (09:00-17:30 London) = Mon 26 Oct 11:30 GMT (= 11:30 UTC).
+    A clock that kept the summer offset would say 10:30 UTC and show the ticket breached at 10:45."""
+    from datetime import UTC, datetime
+
+    clock.set(datetime(2026, 10, 23, 15, 0, tzinfo=UTC))
+    number = groove.fake.add_ticket(customer_email="wile@acme.example", subject="Invoices", body="x",
+                                    created_at=clock.now())
+    sla = {"target_hours": 4, "warn_hours": [1], "clock": "business", "timezone": "Europe/London",
+           "business_hours": ["09:00-17:30"]}
+    async with make_app(sla=sla).run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        assert "4 business hours, Europe/London" in pilot.app.screen.query_one(DeskHeader).left
+        assert cell(pilot.app, number, "left") == "04:00:00" and cell(pilot.app, number, "status") == "● ok"
+        clock.set(datetime(2026, 10, 24, 12, 0, tzinfo=UTC))  # Saturday: business time stands still
+        pilot.app.screen.tick()
+        assert cell(pilot.app, number, "left") == "02:30:00"
+        clock.set(datetime(2026, 10, 26, 10, 45, tzinfo=UTC))  # Monday after the change, 10:45 GMT
+        pilot.app.screen.tick()
+        assert cell(pilot.app, number, "left") == "00:45:00" and cell(pilot.app, number, "status") == "▲ at risk"
+        clock.set(datetime(2026, 10, 26, 11, 31, tzinfo=UTC))
+        pilot.app.screen.tick()
+        assert cell(pilot.app, number, "status") == "✖ breached" and cell(pilot.app, number, "left") == "0:01 late"
+
+
+async def test_week_figures_keep_a_breach_after_close(groove: Any, make_app: Any, make_settings: Any,
+                                                      clock: Any) -> None:
+    """A ticket that breached on Tuesday and was then closed still counts as breached this week."""
+    from datetime import UTC, datetime
+
+    from supportdesk_tui.store import Store
+
+    clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))  # Tuesday
+    old = groove.fake.add_ticket(customer_email="wile@acme.example", subject="Old", body="x",
+                                 created_at=datetime(2026, 11, 22, 8, 0, tzinfo=UTC))  # breached Tue 08:00
+    settings = make_settings()
+    async with make_app(settings).run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        assert cell(pilot.app, old, "status") == "✖ breached"
+        groove.fake.set_state(old, "closed")
+        clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
+        await pilot.press("r")
+        await settle(pilot)
+        assert table_numbers(pilot.app) == []
+        week = str(pilot.app.screen.query_one("#week").render())
+        assert "1 breached" in week and "0 resolved in time" in week and "1 fixed" in week
+    store = Store.in_dir(settings.data_dir)
+    figures = store.load_week_figures("2026-W48")
+    assert figures is not None and figures[0]["breached"] == 1

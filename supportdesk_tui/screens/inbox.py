@@ -11,11 +11,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.sla import GLYPHS, SlaStatus, describe_policy
@@ -71,6 +72,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(id="header")
+        yield Static(id="week")
         yield Banner(id="banner")
         yield Input(placeholder="Filter: number, customer, subject or sender (escape clears)", id="filter")
         yield TicketTable(id="tickets", now=self.desk.clock.now, status_style=self._status_style)
@@ -133,6 +135,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
             return  # a late cache read must not replace fresher network data
         self._data = data
         self._sync_table()
+        self._show_week()
         if data.from_cache:
             self._show_banner(info=True)
             self.call_after_refresh(self.refresh_inbox)
@@ -141,6 +144,16 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         self._error = message.error
         self._show_banner(info=False)
         self._update_header()
+
+    def _show_week(self) -> None:
+        """The week's figures for the triage handover (kept in the store, shown here)."""
+        week = self._data.week if self._data else None
+        if week is None:
+            return
+        self.query_one("#week", Static).update(Text(
+            f"Week {week.week}: {week.received} received · {week.resolved_in_time} resolved in time · "
+            f"{week.breached} breached · {week.backlogged} backlogged · {week.fixed} fixed · "
+            f"{week.open} open" + (f" · {week.reopened} reopened" if week.reopened else "")))
 
     def _show_banner(self, *, info: bool) -> None:
         synced = self._data.synced_at if self._data else None
@@ -175,6 +188,8 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
             SlaStatus.AT_RISK: f"bold {theme.warning}",
             SlaStatus.OK: f"{theme.success}",
             SlaStatus.PAUSED: f"{theme.secondary}",
+            SlaStatus.MET: f"{theme.success}",
+            SlaStatus.CANCELLED: "dim",
         }.get(status, "")
 
     def _local(self, when: datetime) -> datetime:

@@ -1,7 +1,9 @@
 """The inbox workflow: fetch the open queue from Groove, cache it, and attach each ticket's SLA clock.
 
-Everything here is awaited from a screen's worker; disk work goes through ``asyncio.to_thread`` so
-the UI loop never waits on SQLite, and SLA clocks are computed once per sync (never per tick).
+Everything here is awaited from a screen's worker; disk work and clock computation go through
+``asyncio.to_thread`` so the UI loop never waits on SQLite. SLA clocks are computed from the history
+the store observed (Groove v1 keeps none), once per ticket, and again only when that ticket's history
+changes: the once-a-second tick never recomputes a deadline.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from typing import TYPE_CHECKING
 from supportdesk_tui.config import Settings
 from supportdesk_tui.domain.clock import Clock
 from supportdesk_tui.domain.customers import Customer, CustomerDirectory
-from supportdesk_tui.domain.sla import SlaClock, clock_for
+from supportdesk_tui.domain.sla import SlaClock, StateEvent, TicketHistory, clock_for, policy_version
 from supportdesk_tui.domain.tickets import Message, Ticket
+from supportdesk_tui.domain.week_figures import WeekFigures, iso_week, week_figures
 from supportdesk_tui.store import Store
 
 if TYPE_CHECKING:
     from supportdesk_tui.clients.groove import GrooveClient
+
+MAX_VANISHED_CHECKS = 25  # per poll: how many tickets that left the queue we ask Groove about
 
 
 @dataclass(frozen=True)
@@ -33,30 +38,70 @@ class InboxData:
     synced_at: datetime | None
     from_cache: bool = False
     new_numbers: frozenset[int] = field(default_factory=frozenset)
+    week: WeekFigures | None = None
 
 
 class InboxService:
     def __init__(self, settings: Settings, store: Store, clock: Clock, *,
                  connect: Callable[[], Awaitable[GrooveClient]]) -> None:
         self.settings = settings
-        self._connect = connect
         self.store = store
         self.clock = clock
+        self._connect = connect
         self.directory = CustomerDirectory(settings.customers)
         self._known: set[int] | None = None
+        self._unchecked: set[int] = set()  # left the queue; their final state not yet asked
+        self._clock_cache: dict[int, tuple[object, SlaClock]] = {}
+
+    # --- history -> clocks (runs in a thread) ------------------------------------------------------
+    def _histories(self) -> dict[int, TicketHistory]:
+        seen = self.store.seen_tickets()
+        states = self.store.all_state_histories()
+        outcomes = self.store.outcomes()
+        histories: dict[int, TicketHistory] = {}
+        for number, created in seen.items():
+            outcome = outcomes.get(number)
+            backlog_at = outcome[1] if outcome is not None and outcome[0] == "backlog" else None
+            events = tuple(StateEvent(at, state) for state, at in states.get(number, ()))
+            histories[number] = TicketHistory(created_at=created, events=events, resolved_by_backlog_at=backlog_at)
+        return histories
+
+    def _clocks(self, tickets: tuple[Ticket, ...], histories: dict[int, TicketHistory]) -> dict[int, SlaClock]:
+        policy = self.settings.sla
+        clocks: dict[int, SlaClock] = {}
+        for ticket in tickets:
+            history = histories.get(ticket.number)
+            key = (ticket.state, ticket.state_changed_at, ticket.created_at, history)
+            cached = self._clock_cache.get(ticket.number)
+            if cached is not None and cached[0] == key:
+                clocks[ticket.number] = cached[1]
+                continue
+            clock = clock_for(ticket, policy, history)
+            self._clock_cache[ticket.number] = (key, clock)
+            clocks[ticket.number] = clock
+        return clocks
+
+    def _week(self, histories: dict[int, TicketHistory], now: datetime) -> WeekFigures:
+        policy = self.settings.sla
+        week = iso_week(now, policy.timezone)
+        figures = week_figures(week, histories.values(), policy, now)
+        self.store.save_week_figures(week, dict(figures.as_dict()), policy_version(policy), now)
+        return figures
 
     def _build(self, tickets: list[Ticket], synced_at: datetime | None, from_cache: bool) -> InboxData:
         open_tickets = tuple(t for t in tickets if t.is_open)
-        policy = self.settings.sla
-        clocks = {t.number: clock_for(t, policy) for t in open_tickets}
+        histories = self._histories()
+        clocks = self._clocks(open_tickets, histories)
         customers = {t.number: self.directory.for_email(t.customer_email) for t in open_tickets}
         numbers = {t.number for t in open_tickets}
         # "New" means not in the queue we last showed (the cache counts, so a restart does not
         # announce the whole queue again); the very first sync of a fresh install announces nothing.
         new = frozenset() if self._known is None or from_cache else frozenset(numbers - self._known)
         self._known = numbers
-        return InboxData(open_tickets, clocks, customers, synced_at, from_cache, new)
+        week = self._week(histories, self.clock.now())
+        return InboxData(open_tickets, clocks, customers, synced_at, from_cache, new, week)
 
+    # --- the queue ----------------------------------------------------------------------------------
     async def load_cached(self) -> InboxData | None:
         """The last synced queue from the store, so the screen paints before the network answers."""
         tickets, synced_at = await asyncio.to_thread(self.store.load_inbox)
@@ -70,7 +115,24 @@ class InboxService:
         tickets = await groove.list_open_tickets(self.settings.groove.states)
         synced_at = self.clock.now()
         await asyncio.to_thread(self.store.save_inbox, tickets, synced_at)
+        if self._known is not None:
+            self._unchecked |= self._known - {t.number for t in tickets if t.is_open}
+        await self._check_vanished(groove)
         return await asyncio.to_thread(self._build, tickets, synced_at, False)
+
+    async def _check_vanished(self, groove: GrooveClient) -> None:
+        """Ask Groove how tickets that left the queue ended (closed, spam…), so their clocks and the
+        week's figures are right; a failure just leaves them for the next poll."""
+        batch = sorted(self._unchecked)[:MAX_VANISHED_CHECKS]
+        if not batch:
+            return
+        results = await asyncio.gather(*(groove.get_state(n) for n in batch), return_exceptions=True)
+        now = self.clock.now()
+        for number, state in zip(batch, results, strict=True):
+            if isinstance(state, BaseException):
+                continue
+            self._unchecked.discard(number)
+            await asyncio.to_thread(self.store.observe_state, number, state, now)
 
     async def messages(self, number: int) -> list[Message]:
         return await (await self._connect()).list_messages(number)
