@@ -21,38 +21,53 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._common import median
 
 BARE = """
-import time
+import os, sys
 from textual.app import App
 from textual.widgets import DataTable
-import os, sys
 class Bare(App):
     def compose(self):
         yield DataTable()
-    def on_mount(self):
-        self.call_after_refresh(self.painted)
-    def painted(self):
-        sys.stdout.write("painted\\n"); sys.stdout.flush()
-        os._exit(0)
-Bare().run(headless=True, size=(150, 40))
+app = Bare()
+display = app._display
+def counted_display(screen, renderable):
+    display(screen, renderable)
+    sys.stdout.write("painted\\n"); sys.stdout.flush()
+    os._exit(0)
+app._display = counted_display
+app.run(headless=True, size=(150, 40))
 """
 
 OURS = """
 import os, sys
 from pathlib import Path
 from supportdesk_tui.bootstrap import make_app
-from supportdesk_tui.demo import demo_credentials, demo_settings
+from supportdesk_tui.config import parse_settings
+from supportdesk_tui.credentials import Credentials
 from supportdesk_tui.widgets.ticket_table import TicketTable
-# Groove is down (nothing listens on port 9): the Inbox must paint from the cache.
-settings = demo_settings(("http://127.0.0.1:9/v1", "http://127.0.0.1:9/1"), Path(sys.argv[1]))
-app = make_app(settings, demo_credentials())
-def check():
-    tables = app.screen.query(TicketTable)
-    if tables and tables.first().row_count >= 2000:
-        app.call_after_refresh(painted)
-def painted():
-    sys.stdout.write("painted\\n"); sys.stdout.flush()
-    os._exit(0)
-app.call_later(lambda: app.set_interval(0.005, check))
+# What `supportdesk` itself does (not the demo, which also starts the fakes): Groove is down (nothing
+# listens on port 9), so the Inbox must paint from the cache.
+data = Path(sys.argv[1])
+settings = parse_settings({}, config_path=data / "config.toml", data_dir=data,
+                          groove_url="http://127.0.0.1:9/v1", trello_url="http://127.0.0.1:9/1")
+app = make_app(settings, Credentials(groove_token="x", trello_key="y", trello_token="z"))
+def say(what):
+    sys.stdout.write(what + "\\n"); sys.stdout.flush()
+# A frame reaches the terminal through App._display: the first one drawn while the table has rows is
+# the first paint of the Inbox (private API of the pinned Textual, used only by this benchmark).
+display = app._display
+state = {"painted": False}
+def counted_display(screen, renderable):
+    display(screen, renderable)
+    tables = screen.query(TicketTable)
+    rows = tables.first().row_count if tables else 0
+    if rows and not state["painted"]:
+        state["painted"] = True
+        say("painted")
+    if rows >= 2000:
+        say("all-rows")
+        os._exit(0)
+app._display = counted_display
+
 app.run(headless=True, size=(150, 40))
 """
 
@@ -83,18 +98,20 @@ def fill_cache(data_dir: Path, count: int = 2000) -> None:
         raise SystemExit(f"the seed gave only {len(tickets)} open tickets")
 
 
-def timed_run(code: str, *args: str) -> float:
-    """Seconds from launching the interpreter to the child saying its first full paint is done."""
+def timed_run(code: str, *args: str) -> dict[str, float]:
+    """Seconds from launching the interpreter to each milestone the child reports ("painted": first
+    frame with content; "all-rows": every cached ticket is in the table)."""
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                              env={**os.environ, "TEXTUAL_ANIMATIONS": "none"}, text=True)
     assert child.stdout is not None
+    seen: dict[str, float] = {}
     for line in child.stdout:
-        if "painted" in line:
-            elapsed = time.perf_counter() - start
-            child.wait(30)
-            return elapsed
-    raise SystemExit("the child never painted")
+        seen[line.strip()] = time.perf_counter() - start
+    child.wait(30)
+    if "painted" not in seen:
+        raise SystemExit("the child never painted")
+    return seen
 
 
 def cold_start(runs: int) -> None:
@@ -102,14 +119,17 @@ def cold_start(runs: int) -> None:
         data = Path(tmp)
         fill_cache(data)
         timed_run(BARE)  # warm the OS file cache for both, once
-        bare, ours = [], []
+        bare, ours, all_rows = [], [], []
         for _ in range(runs):
-            bare.append(timed_run(BARE))
-            ours.append(timed_run(OURS, str(data)))
-    b, o = median(bare), median(ours)
+            bare.append(timed_run(BARE)["painted"])
+            seen = timed_run(OURS, str(data))
+            ours.append(seen["painted"])
+            all_rows.append(seen["all-rows"])
+    b, o, a = median(bare), median(ours), median(all_rows)
     print(f"cold start, bare Textual app + empty DataTable: median {b * 1000:.0f} ms over {runs} runs")
-    print(f"cold start, Inbox painted with 2,000 cached tickets: median {o * 1000:.0f} ms")
-    print(f"ratio: {o / b:.2f} (goal <= 1.5)")
+    print(f"cold start, Inbox painted from 2,000 cached tickets (top rows on screen): median {o * 1000:.0f} ms")
+    print(f"  ... and all 2,000 rows in the table: median {a * 1000:.0f} ms")
+    print(f"ratio (first paint): {o / b:.2f} (goal <= 1.5)")
 
 
 IDLE = """

@@ -23,6 +23,7 @@ def make_app(settings: Settings, credentials: Credentials, clock: Clock | None =
     store = Store.in_dir(settings.data_dir)
     services = Services(settings, credentials, clock, store, groove_options=groove_options,
                         trello_options=trello_options)
+    services.inbox.preload()
     return SupportDeskApp(settings, services, clock)
 
 

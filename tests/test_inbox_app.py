@@ -20,13 +20,11 @@ def add(groove: Any, hours_ago: float, subject: str, email: str = "wile@acme.exa
 
 
 def table_numbers(app: Any) -> list[int]:
-    table = app.screen.query_one(TicketTable)
-    return [int(str(table.get_row_at(i)[2])) for i in range(table.row_count)]
+    return list(app.screen.query_one(TicketTable).numbers())
 
 
 def cell(app: Any, number: int, column: str) -> str:
-    value = app.screen.query_one(TicketTable).get_cell(str(number), column)
-    return str(getattr(value, "plain", value))
+    return str(app.screen.query_one(TicketTable).cell_text(number, column))
 
 
 async def test_sorted_by_time_left_with_words_and_glyphs(groove: Any, make_app: Any) -> None:

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.sla import GLYPHS, SlaStatus, describe_policy
@@ -288,14 +288,13 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         self._mine = not self._mine
         self._sync_table()
 
-    @on(DataTable.RowHighlighted, "#tickets")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        number = self.query_one(TicketTable).current_number()
-        if number is not None and self._data is not None and number in self._data.new_numbers:
-            self._seen_new.add(number)
+    @on(TicketTable.Highlighted, "#tickets")
+    def _row_highlighted(self, event: TicketTable.Highlighted) -> None:
+        if self._data is not None and event.number in self._data.new_numbers:
+            self._seen_new.add(event.number)
 
-    @on(DataTable.RowSelected, "#tickets")
-    def _open(self, event: DataTable.RowSelected) -> None:
+    @on(TicketTable.Selected, "#tickets")
+    def _open(self, event: TicketTable.Selected) -> None:
         self.action_open_ticket()
 
     def action_open_ticket(self) -> None:

@@ -8,6 +8,7 @@ Inbox can paint from the cache before httpx and py-trello are even imported (a t
 from __future__ import annotations
 
 import asyncio
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from supportdesk_tui.config import Settings
@@ -56,6 +57,8 @@ class Services:
         """The app's one Groove client (httpx is imported and the client made on first use)."""
         async with self._open_lock:
             if self._groove_client is None:
+                # Importing httpx takes ~0.2 s: do it in a thread so the first paint is not held up.
+                await asyncio.to_thread(importlib.import_module, "supportdesk_tui.clients.groove")
                 import httpx
 
                 from supportdesk_tui.clients.groove import GrooveClient
@@ -73,6 +76,7 @@ class Services:
         """The app's one Trello facade (py-trello is imported on first use)."""
         async with self._open_lock:
             if self._trello_client is None:
+                await asyncio.to_thread(importlib.import_module, "supportdesk_tui.clients.trello")
                 from supportdesk_tui.clients.trello import TrelloClient
 
                 self._trello_client = TrelloClient(self.settings.trello_url, self.credentials.trello_key or "",

@@ -1,8 +1,11 @@
-"""The inbox table: rows keyed by ticket number, diffed in place, countdown cells ticked cheaply.
+"""The inbox table: a Line-API widget that draws only the rows in view and repaints only what changed.
 
-A sync adds, removes and updates only what changed (cursor and scroll stay put); a tick touches
-only the countdown and status cells whose text changed. Ticket text is user input, so it goes in
-as :class:`rich.text.Text` (never parsed as markup).
+Why not ``DataTable``: every ``update_cell`` there invalidates the render cache of the whole table, so
+a once-a-second countdown re-rendered the full viewport each second (~8 % of a core with 2,000
+tickets), and adding 2,000 rows cost ~0.3 s of bookkeeping at start. Here a row is a cached
+:class:`~textual.strip.Strip`; a tick recomputes the two ticking cells of the rows in view and
+repaints just the lines whose text changed. Sync diffs by ticket number and keeps the cursor on the
+same ticket. Ticket text is user input, so every cell is a :class:`rich.text.Text` (never markup).
 """
 
 from __future__ import annotations
@@ -10,14 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
-from textual.coordinate import Coordinate
-from textual.events import Resize
-from textual.geometry import Size
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from supportdesk_tui.domain.customers import Customer
 from supportdesk_tui.domain.sla import GLYPHS, SlaClock, SlaStatus, format_time_left
@@ -32,7 +39,8 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("state", "State", 9),
     ("assignee", "Assignee", 10),
 )
-CELL_PADDING = 2  # DataTable's default cell_padding of 1 on each side
+COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
+CELL_PADDING = 1  # one space each side of every cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,66 +78,106 @@ def subject_text(row: Row) -> Text:
     return text
 
 
-class TicketTable(DataTable[Text | str]):
-    """A DataTable of tickets that knows how to diff itself and tick its countdowns."""
+class TicketTable(ScrollView, can_focus=True):
+    """Rows of tickets keyed by number, with a sticky header line and a row cursor."""
 
-    BINDINGS = [
+    DEFAULT_CSS = """
+    TicketTable { background: $surface; }
+    TicketTable > .ticket-table--header { text-style: bold; background: $panel; color: $foreground; }
+    TicketTable > .ticket-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground;
+        text-style: bold; }
+    TicketTable:blur > .ticket-table--cursor { background: $block-cursor-blurred-background; text-style: none; }
+    TicketTable > .ticket-table--even-row { background: $surface-lighten-1; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "ticket-table--header", "ticket-table--cursor", "ticket-table--even-row",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
         Binding("j", "cursor_down", "Down", show=False, id="nav.down"),
         Binding("k", "cursor_up", "Up", show=False, id="nav.up"),
-        Binding("g", "scroll_top", "Top", show=False, id="nav.top"),
-        Binding("G", "scroll_bottom", "Bottom", show=False, id="nav.bottom"),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,g", "first", "Top", show=False, id="nav.top"),
+        Binding("end,G", "last", "Bottom", show=False, id="nav.bottom"),
+        Binding("enter", "select", "Open", id="inbox.open", tooltip="Open the ticket's thread"),
     ]
 
+    cursor_row: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor moved onto a ticket."""
+
+        def __init__(self, table: TicketTable, number: int) -> None:
+            super().__init__()
+            self.table = table
+            self.number = number
+
+        @property
+        def control(self) -> TicketTable:
+            return self.table
+
+    class Selected(Message):
+        """`enter` (or a click on the highlighted row) on a ticket."""
+
+        def __init__(self, table: TicketTable, number: int) -> None:
+            super().__init__()
+            self.table = table
+            self.number = number
+
+        @property
+        def control(self) -> TicketTable:
+            return self.table
+
     def __init__(self, *, now: Callable[[], datetime], status_style: Callable[[SlaStatus], str] | None = None,
-                 **kw: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kw)  # type: ignore[arg-type]
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self._now = now
-        self._rows: dict[int, Row] = {}
-        self._ticking: dict[int, tuple[str, str]] = {}  # number -> (status cell, left cell) as shown
-        self._order: list[int] = []
         self._status_style = status_style or (lambda _s: "")
+        self._order: list[int] = []
+        self._index: dict[int, int] = {}
+        self._rows: dict[int, Row] = {}
+        self._cells: dict[int, tuple[Text, ...]] = {}  # the static cells, by ticket number
+        self._ticking: dict[int, tuple[Text, str]] = {}  # status cell and time-left text, as shown
+        self._strips: dict[tuple[int, int, bool, int], Strip] = {}  # (number, width, cursor, zebra) -> line
+        self._widths: list[int] = [width for _, _, width in COLUMNS]
 
-    def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
-            self.add_column(label, key=key, width=width)
-
-    def on_resize(self, event: Resize) -> None:
-        """Give the subject whatever width the other (fixed) columns leave."""
-        others = sum(width + CELL_PADDING for key, _, width in COLUMNS if key != "subject")
-        subject = max(20, event.size.width - others - CELL_PADDING - 1)
-        column = self.columns.get(self._subject_key())
-        if column is not None and column.width != subject:
-            column.width = subject
-            self._require_update_dimensions = True
-            self.refresh()
-
-    def _subject_key(self) -> ColumnKey:
-        return ColumnKey("subject")
-
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        """Every column has a fixed width and every row a height of 1, so there is nothing to measure.
-
-        DataTable would measure each cell of each new row with Rich (14,000 measurements for 2,000
-        tickets, most of the Inbox's cold start); we only update the virtual size. Relies on
-        DataTable internals of the pinned Textual version (tests cover the rendering).
-        """
-        if any(column.auto_width for column in self.columns.values()):
-            super()._update_dimensions(new_rows)
-            return
-        width = sum(column.get_render_width(self) for column in self.columns.values())
-        header = self.header_height if self.show_header else 0
-        self.virtual_size = Size(width + self._row_label_column_width, self._total_row_height + header)
-
+    # --- what is shown --------------------------------------------------------------------------------
     @property
     def shown(self) -> Mapping[int, Row]:
         return self._rows
 
-    def current_number(self) -> int | None:
-        if not self._order or self.cursor_row < 0 or self.cursor_row >= self.row_count:
-            return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        return int(key.value) if key.value is not None else None
+    @property
+    def row_count(self) -> int:
+        return len(self._order)
 
+    def numbers(self) -> list[int]:
+        """Ticket numbers in display order."""
+        return list(self._order)
+
+    def current_number(self) -> int | None:
+        if not self._order:
+            return None
+        return self._order[min(self.cursor_row, len(self._order) - 1)]
+
+    def get_row_index(self, number: int | str) -> int:
+        return self._index[int(number)]
+
+    def move_cursor(self, *, row: int, scroll: bool = True) -> None:
+        self.cursor_row = row
+        if scroll:
+            self._scroll_cursor_into_view()
+
+    def cell_text(self, number: int, column: str) -> str:
+        """The plain text of one cell (for tests and the help of screen readers)."""
+        if column == "status":
+            return self._ticking[number][0].plain
+        if column == "left":
+            return self._ticking[number][1]
+        return self._cells[number][COLUMN_KEYS.index(column) - 2].plain
+
+    # --- sync and tick ----------------------------------------------------------------------------------
     def _tick_cells(self, row: Row, now: datetime) -> tuple[Text, str]:
         status = row.clock.status(now)
         word = status.value
@@ -139,78 +187,204 @@ class TicketTable(DataTable[Text | str]):
             row.clock.time_left(now))
 
     def sync(self, rows: Iterable[Row], now: datetime) -> None:
-        """Bring the table in line with ``rows`` (already sorted) by changing only what differs."""
-        want = {row.ticket.number: row for row in rows}
-        order = list(want)
+        """Bring the table in line with ``rows`` (already sorted); only changed lines are repainted."""
         keep = self.current_number()
-        with self.app.batch_update():
-            for number in [n for n in self._rows if n not in want]:
-                self.remove_row(str(number))
-                self._ticking.pop(number, None)
-            for number, row in want.items():
-                old = self._rows.get(number)
-                status_cell, left_cell = self._tick_cells(row, now)
-                cells: dict[str, Text | str] = {  # Text, never str: DataTable parses str as markup
-                    "num": Text(str(number)), "customer": customer_text(row), "subject": subject_text(row),
-                    "state": Text(row.ticket.state), "assignee": Text(short_agent(row.ticket.assignee)),
-                }
-                if old is None:
-                    self.add_row(status_cell, Text(left_cell), cells["num"], cells["customer"], cells["subject"],
-                                 cells["state"], cells["assignee"], key=str(number))
-                    self._ticking[number] = (status_cell.plain, left_cell)
-                elif old != row:
-                    for col, value in cells.items():
-                        self.update_cell(str(number), col, value)
-                    self._set_ticking(number, status_cell, left_cell)
-            # What the table shows now: the old order less removed rows, then added rows at the end.
-            shown = [n for n in self._order if n in want] + [n for n in order if n not in self._rows]
-            self._rows = want
-            if order != shown:
-                rank = {str(n): i for i, n in enumerate(order)}
-                self.sort("num", key=lambda cell: rank.get(str(cell), len(rank)))
-                if keep is not None and keep in want:
-                    self.move_cursor(row=self.get_row_index(str(keep)), scroll=False)
+        want: dict[int, Row] = {}
+        for row in rows:
+            want[row.ticket.number] = row
+        for number in [n for n in self._rows if n not in want]:
+            self._forget(number)
+        for number, row in want.items():
+            if self._rows.get(number) == row:
+                continue
+            self._cells[number] = (
+                Text(str(number)), customer_text(row), subject_text(row), Text(row.ticket.state),
+                Text(short_agent(row.ticket.assignee)),
+            )
+            self._ticking[number] = self._tick_cells(row, now)
+            self._drop_strips(number)
+        order = list(want)
+        self._rows = want
+        if order != self._order:
             self._order = order
+            self._index = {n: i for i, n in enumerate(order)}
+            self.virtual_size = Size(self._total_width(), len(order) + 1)
+            self.refresh()
+        else:
+            self.refresh()  # changed rows were dropped from the strip cache; unchanged lines come from it
+        if keep is not None and keep in self._index:
+            self.cursor_row = self._index[keep]
+        else:
+            self.cursor_row = min(self.cursor_row, max(0, len(order) - 1))
 
-    def _set_ticking(self, number: int, status_cell: Text, left_cell: str) -> None:
-        shown_status, shown_left = self._ticking.get(number, ("", ""))
-        if status_cell.plain != shown_status:
-            self.update_cell(str(number), "status", status_cell)
-        if left_cell != shown_left:
-            self.update_cell(str(number), "left", Text(left_cell))
-        self._ticking[number] = (status_cell.plain, left_cell)
+    def _forget(self, number: int) -> None:
+        self._cells.pop(number, None)
+        self._ticking.pop(number, None)
+        self._drop_strips(number)
+
+    def _drop_strips(self, number: int) -> None:
+        for key in [k for k in self._strips if k[0] == number]:
+            del self._strips[key]
 
     def visible_numbers(self) -> list[int]:
-        """Ticket numbers of the rows in the viewport (every row is one line high)."""
-        first = int(self.scroll_y)
-        last = min(self.row_count, first + max(1, self.size.height))
-        numbers = []
-        for index in range(first, last):
-            key = self.coordinate_to_cell_key(Coordinate(index, 0)).row_key.value
-            if key is not None:
-                numbers.append(int(key))
-        return numbers
+        """Ticket numbers of the rows in the viewport."""
+        first = int(self.scroll_offset.y)
+        last = min(len(self._order), first + max(1, self.size.height - 1))
+        return self._order[first:last]
 
     def tick(self, now: datetime) -> int:
-        """Update the countdown and status cells that changed, for the rows in view only.
+        """Recompute the ticking cells of the rows in view; repaint only lines whose text changed.
 
-        Rows out of view are brought up to date the moment they scroll in (``watch_scroll_y``), so a
-        2,000-ticket queue costs one screenful of cell updates a second. Returns the cells touched.
+        Rows out of view are brought up to date when they scroll in. Returns the cells that changed.
         """
         touched = 0
-        with self.app.batch_update():
-            for number in self.visible_numbers():
-                row = self._rows.get(number)
-                if row is None:
-                    continue
-                status_cell, left_cell = self._tick_cells(row, now)
-                shown_status, shown_left = self._ticking.get(number, ("", ""))
-                if status_cell.plain != shown_status or left_cell != shown_left:
-                    touched += (status_cell.plain != shown_status) + (left_cell != shown_left)
-                    self._set_ticking(number, status_cell, left_cell)
+        for number in self.visible_numbers():
+            row = self._rows.get(number)
+            if row is None:
+                continue
+            status_cell, left = self._tick_cells(row, now)
+            shown_status, shown_left = self._ticking.get(number, (Text(), ""))
+            changed = (status_cell.plain != shown_status.plain) + (left != shown_left)
+            if changed:
+                touched += changed
+                self._ticking[number] = (status_cell, left)
+                self._drop_strips(number)
+                self._refresh_row(self._index[number])
         return touched
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         if self.is_mounted and self._rows:
             self.tick(self._now())
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - int(self.scroll_offset.y) + 1
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    # --- layout -------------------------------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        """Give the subject whatever width the other (fixed) columns leave."""
+        others = sum(w + 2 * CELL_PADDING for key, _, w in COLUMNS if key != "subject")
+        subject = max(20, event.size.width - others - 2 * CELL_PADDING)
+        index = COLUMN_KEYS.index("subject")
+        if self._widths[index] != subject:
+            self._widths[index] = subject
+            self._strips.clear()
+            self.virtual_size = Size(self._total_width(), len(self._order) + 1)
+            self.refresh()
+
+    def _total_width(self) -> int:
+        return sum(w + 2 * CELL_PADDING for w in self._widths)
+
+    # --- rendering ---------------------------------------------------------------------------------------
+    def _line(self, cells: Iterable[Text], style: Style) -> Strip:
+        line = Text(no_wrap=True, overflow="crop")
+        for cell, width in zip(cells, self._widths, strict=True):
+            piece = cell.copy()
+            piece.truncate(width, overflow="ellipsis", pad=True)
+            line.append(" ")
+            line.append_text(piece)
+            line.append(" ")
+        segments = [Segment(s.text, style + s.style if s.style else style) for s in line.render(self.app.console)]
+        return Strip(segments, self._total_width())
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_x = int(self.scroll_offset.x)
+        if y == 0:
+            header = self._line((Text(label) for _, label, _ in COLUMNS),
+                                self.get_component_rich_style("ticket-table--header"))
+            return header.crop(scroll_x, scroll_x + width).extend_cell_length(width, header_pad(self))
+        index = int(self.scroll_offset.y) + y - 1
+        if index >= len(self._order):
+            return Strip.blank(width, self.rich_style)
+        number = self._order[index]
+        cursor = index == self.cursor_row
+        key = (number, self._widths[COLUMN_KEYS.index("subject")], cursor, index % 2)
+        strip = self._strips.get(key)
+        if strip is None:
+            if cursor:
+                style = self.get_component_rich_style("ticket-table--cursor")
+            elif index % 2:
+                style = self.get_component_rich_style("ticket-table--even-row")
+            else:
+                style = self.rich_style
+            status, left = self._ticking[number]
+            strip = self._line((status, Text(left), *self._cells[number]), style)
+            self._strips[key] = strip
+        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, self.rich_style)
+
+    # --- cursor --------------------------------------------------------------------------------------------
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        if not self._order:
+            return
+        clamped = max(0, min(new, len(self._order) - 1))
+        if clamped != new:
+            self.cursor_row = clamped
+            return
+        for index in {old, new}:
+            if 0 <= index < len(self._order):
+                self._drop_strips(self._order[index])
+                self._refresh_row(index)
+        self._scroll_cursor_into_view()
+        self.post_message(self.Highlighted(self, self._order[new]))
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = int(self.scroll_offset.y)
+        rows_in_view = max(1, self.size.height - 1)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False)
+        elif self.cursor_row >= top + rows_in_view:
+            self.scroll_to(y=self.cursor_row - rows_in_view + 1, animate=False)
+
+    def notify_style_update(self) -> None:
+        """A theme or CSS change restyles every line: forget the rendered ones."""
+        self._strips.clear()
+        super().notify_style_update()
+
+    def on_focus(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row = max(0, self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row = min(len(self._order) - 1, self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        self.cursor_row = max(0, self.cursor_row - max(1, self.size.height - 2))
+
+    def action_page_down(self) -> None:
+        self.cursor_row = min(len(self._order) - 1, self.cursor_row + max(1, self.size.height - 2))
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = max(0, len(self._order) - 1)
+
+    def action_select(self) -> None:
+        number = self.current_number()
+        if number is not None:
+            self.post_message(self.Selected(self, number))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            return
+        index = int(self.scroll_offset.y) + event.y - 1
+        if not 0 <= index < len(self._order):
+            return
+        if index == self.cursor_row:
+            self.action_select()
+        else:
+            self.cursor_row = index
+
+
+def header_pad(table: TicketTable) -> Style:
+    return table.get_component_rich_style("ticket-table--header")
