@@ -251,10 +251,10 @@ async def run_soak(cfg: SoakConfig, data_dir: Path, *, actions: list[Action] | N
 
 
 async def _settle(pilot: Any) -> None:
-    from textual.worker import WorkerFailed
+    from textual.worker import WorkerCancelled, WorkerFailed
 
     for _ in range(3):
-        with contextlib.suppress(WorkerFailed):
+        with contextlib.suppress(WorkerFailed, WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 

@@ -86,9 +86,18 @@ class SupportDeskApp(App[None]):
         await self.switch_mode("inbox")
         self.call_after_refresh(self.resume_journal)
 
-    @work(group="journal-resume", exclusive=True, exit_on_error=False)
-    async def resume_journal(self) -> None:
-        """Finish what an earlier run (or a spell offline) left half-done, in the order it was asked."""
+    def resume_journal(self) -> None:
+        """Finish what an earlier run (or a spell offline) left half-done, in the order it was asked.
+
+        Not exclusive: a resume part-way through must never be cancelled by a second request; that
+        request is dropped instead (the running one already replays everything pending, in order).
+        """
+        if any(w.group == "journal-resume" and not w.is_finished for w in self.workers):
+            return
+        self._resume_journal()
+
+    @work(group="journal-resume", exit_on_error=False)
+    async def _resume_journal(self) -> None:
         for outcome in await self.services.journal.resume():
             if outcome.status == "done":
                 self.notify(outcome.message, title="Finished an earlier action", markup=False)
@@ -101,8 +110,9 @@ class SupportDeskApp(App[None]):
 
     # --- shared state the screens show ----------------------------------------------------------------
     def triage_pair(self) -> tuple[str, ...]:
-        """Who is on triage this week (config until the Planning rota provides it)."""
-        return self.settings.team.triage
+        """Who is on triage this week: the Planning rota (its first call reads it in the background and
+        shows ``[team] triage`` meanwhile)."""
+        return self.services.planning.current_pair()
 
     def pending_actions(self) -> int:
         """Journal entries still in flight (kept in memory by the services, no disk read per tick)."""

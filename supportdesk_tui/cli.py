@@ -158,10 +158,11 @@ def _fake_api(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from textual_serve.server import Server
 
-    command = "supportdesk --demo" if args.serve_demo else "supportdesk"
+    # The browser session runs this same installation: the console script when we were started by it,
+    # else this interpreter with -m (so it works without `supportdesk` on PATH).
     exe = Path(sys.argv[0])
-    if exe.name == "supportdesk" and exe.exists():
-        command = shlex.join([str(exe), *command.split()[1:]])
+    launcher = [str(exe)] if exe.name == "supportdesk" and exe.exists() else [sys.executable, "-m", "supportdesk_tui"]
+    command = shlex.join([*launcher, *(["--demo"] if args.serve_demo else [])])
     server = Server(command, host=args.host, port=args.port, title="supportdesk")
     server.serve()
     return 0

@@ -130,10 +130,10 @@ def make_app(make_settings: Callable[..., Any], clock: FixedClock) -> Callable[.
 
 async def settle(pilot: Any, rounds: int = 3) -> None:
     """Let workers finish and their messages be handled (no sleeps)."""
-    from textual.worker import WorkerFailed
+    from textual.worker import WorkerCancelled, WorkerFailed
 
     for _ in range(rounds):
         # a failed worker is part of what the test checks (banner, toast), not a test error
-        with contextlib.suppress(WorkerFailed):
+        with contextlib.suppress(WorkerFailed, WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()

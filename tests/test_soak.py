@@ -21,5 +21,6 @@ async def test_a_faulty_day_ends_well(tmp_path: Path) -> None:
     assert report.failed_polls < report.polls, text
     assert all(polls <= 1 for polls in report.recovery_polls), text
     assert report.duplicates == [], text
-    assert set(report.journal) <= {"done", "failed"}, text  # nothing left half-done
+    assert "pending" not in report.journal, text  # nothing left half-done
+    assert sum(report.journal.values()) > 0, text  # the triage person did act
     assert report.rss_end_mb - report.rss_start_mb < 30, text

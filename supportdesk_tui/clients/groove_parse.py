@@ -4,7 +4,11 @@ Groove's payloads vary in ways the docs don't admit (groove-v1.md §8): three ti
 hrefs on http, https or a docs host, ids as digit strings with leading zeros, fields missing or
 null. Everything here is pure and tolerant of optional fields; only what the app can't work without
 (a ticket's ``number`` and ``created_at``, a message's id and ``created_at``) raises
-:class:`BadPayloadError`.
+:class:`BadPayloadError`, and nothing else is ever raised, whatever the JSON (tests/test_fuzz_payloads.py).
+
+Text that came from customers (subjects, names, addresses, bodies) leaves here with terminal controls
+made visible (:func:`supportdesk_tui.domain.redact.displayable`): a subject is an email header anyone
+on the internet can write, and an ESC sequence in it must not reach the user's terminal.
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from supportdesk_tui.clients.errors import BadPayloadError
+from supportdesk_tui.domain.redact import displayable
 from supportdesk_tui.domain.tickets import Message, Ticket
 
 SERVICE = "Groove"
+MAX_NUMBER = 2**63 - 1  # SQLite's INTEGER: a larger "ticket number" could never be cached
+_DIGITS = re.compile(r"[0-9]{1,30}")  # ASCII only: str.isdigit() also takes "²", which int() refuses
 
 _TIMESTAMP = re.compile(
     r"""^\s*(?P<date>\d{4}-\d{2}-\d{2})[T\s](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?
@@ -39,6 +46,13 @@ def parse_timestamp(value: object) -> datetime:
     """
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"not a timestamp: {value!r}")
+    try:
+        return _parse_timestamp(value)
+    except OverflowError as exc:  # e.g. 9999-12-31T23:59-05:00 is past datetime.max in UTC
+        raise ValueError(f"timestamp out of range: {value[:60]!r}") from exc
+
+
+def _parse_timestamp(value: str) -> datetime:
     match = _TIMESTAMP.match(value)
     if match is None:
         try:
@@ -80,7 +94,11 @@ def href_segments(href: object) -> list[str]:
     """The url-decoded path segments of an href, whatever its scheme and host."""
     if not isinstance(href, str) or not href.strip():
         return []
-    return [unquote(part) for part in urlsplit(href.strip()).path.split("/") if part]
+    try:
+        path = urlsplit(href.strip()).path
+    except ValueError:  # e.g. "http://[::1" (an unclosed IPv6 host)
+        return []
+    return [unquote(part) for part in path.split("/") if part]
 
 
 def last_segment(href: object) -> str | None:
@@ -100,12 +118,13 @@ def _email_after(href: str | None, collection: str) -> str | None:
     """The email in ``…/<collection>/<email>``; None when the segment is an id, not an email."""
     segments = href_segments(href)
     if len(segments) >= 2 and segments[-2] == collection and "@" in segments[-1]:
-        return segments[-1].strip()
+        return displayable(segments[-1]).strip()
     return None
 
 
 def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+    """A one-line string field, safe to show; None for anything else."""
+    return displayable(value) if isinstance(value, str) else None
 
 
 def _int(value: object) -> int | None:
@@ -113,14 +132,19 @@ def _int(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         return int(value.strip())
     return None
 
 
+def _count(value: object) -> int:
+    number = _int(value)
+    return number if number is not None and 0 <= number <= MAX_NUMBER else 0
+
+
 def _word(value: object) -> str | None:
     """States and priorities: open strings, lower-cased (v2 spells them upper-case), empty -> None."""
-    return (value.strip().lower() or None) if isinstance(value, str) else None
+    return (displayable(value).strip().lower() or None) if isinstance(value, str) else None
 
 
 def _bool(value: object) -> bool:
@@ -138,7 +162,7 @@ def parse_ticket(data: object, *, default_state: str = "unknown") -> Ticket:
     if not isinstance(data, Mapping):
         raise _bad("a ticket is not a JSON object", data)
     number = _int(data.get("number"))
-    if number is None:
+    if number is None or not 0 < number <= MAX_NUMBER:
         raise _bad("a ticket has no usable number", data)
     try:
         created_at = parse_timestamp(data.get("created_at"))
@@ -147,7 +171,7 @@ def parse_ticket(data: object, *, default_state: str = "unknown") -> Ticket:
     customer_href = link_href(data, "customer")
     assignee = _text(data.get("assignee")) or _email_after(link_href(data, "assignee"), "agents")
     raw_tags = data.get("tags")
-    tags = tuple(t for t in raw_tags if isinstance(t, str)) if isinstance(raw_tags, list) else ()
+    tags = tuple(displayable(t) for t in raw_tags if isinstance(t, str)) if isinstance(raw_tags, list) else ()
     return Ticket(
         number=number,
         title=_text(data.get("title")) or "",
@@ -161,7 +185,7 @@ def parse_ticket(data: object, *, default_state: str = "unknown") -> Ticket:
         priority=_word(data.get("priority")),
         summary=_text(data.get("summary")) or "",
         tags=tags,
-        message_count=_int(data.get("message_count")) or 0,
+        message_count=_count(data.get("message_count")),
         # UNCONFIRMED for REST: state_changed_at is in webhook payloads only (zulip fixtures).
         state_changed_at=optional_timestamp(data.get("state_changed_at")),
     )
@@ -173,7 +197,7 @@ def author_of(data: Mapping[str, Any]) -> tuple[str | None, str]:
     if len(segments) < 2:
         return None, "unknown"
     kind = {"customers": "customer", "agents": "agent"}.get(segments[-2], "unknown")
-    return segments[-1], kind
+    return displayable(segments[-1]), kind
 
 
 def parse_message(data: object, *, ticket_number: int | None = None) -> Message:
@@ -192,12 +216,16 @@ def parse_message(data: object, *, ticket_number: int | None = None) -> Message:
     if number is None:
         ticket_segments = href_segments(link_href(data, "ticket"))
         number = _int(ticket_segments[-1]) if ticket_segments else None
-    if number is None:
+    if number is None or not 0 < number <= MAX_NUMBER:
         raise _bad(f"message {message_id} does not say which ticket it belongs to", data)
     author, kind = author_of(data)
-    plain = _text(data.get("plain_text_body"))
-    body = plain if plain and plain.strip() else html_to_text(_text(data.get("body")) or "")
-    return Message(id=message_id, ticket_number=number, created_at=created_at, body_text=body.strip(),
+    plain = data.get("plain_text_body")
+    html = data.get("body")
+    body = plain if isinstance(plain, str) and plain.strip() else ""
+    if not body and isinstance(html, str):
+        body = html_to_text(html)
+    return Message(id=message_id, ticket_number=number, created_at=created_at,
+                   body_text=displayable(body, multiline=True).strip(),
                    author=author, author_kind=kind, note=_bool(data.get("note")))
 
 
@@ -237,12 +265,22 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data.replace(" ", _PRE_SPACE) if self._pre else re.sub(r"\s+", " ", data))
 
 
+_ANY_TAG = re.compile(r"<[^>]*>?")
+
+
 def html_to_text(html: str) -> str:
-    """Readable plain text from a message's HTML body: block tags become line breaks."""
+    """Readable plain text from a message's HTML body: block tags become line breaks.
+
+    HTMLParser gives up on some broken markup (``<![ x`` raises AssertionError in 3.11); then the
+    tags are simply dropped, so a mangled email still shows its words.
+    """
     if "<" not in html:
         return unescape(html).strip()
     parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
+    try:
+        parser.feed(html)
+        parser.close()
+    except (AssertionError, ValueError):
+        return unescape(_ANY_TAG.sub(" ", html)).strip()
     lines = [re.sub(r"[ \t\r\f\v\xa0]+", " ", line).strip() for line in "".join(parser.parts).split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip().replace(_PRE_SPACE, " ")

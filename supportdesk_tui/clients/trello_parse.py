@@ -1,18 +1,22 @@
 """Trello JSON to domain values, and the field lists the facade asks Trello for.
 
 Kept apart from the facade so the mapping can be read (and tested) without threads or HTTP. Every
-function raises :class:`PayloadShapeError` when the JSON is not the shape Trello documents; the
-facade turns that into ``BadPayloadError``.
+function raises :class:`PayloadShapeError` when the JSON is not the shape Trello documents, and nothing
+else whatever the JSON (tests/test_fuzz_payloads.py): the facade maps only that one to ``BadPayloadError``,
+so any other exception would escape as a crash. Names and descriptions are written by anyone on the
+board; they leave here with terminal controls made visible (:func:`~supportdesk_tui.domain.redact.displayable`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from supportdesk_tui.domain.boards import Board, BoardList, Card, Label, Member
 from supportdesk_tui.domain.clock import parse_instant
+from supportdesk_tui.domain.redact import displayable
 
 BOARD_FIELDS = "name,desc,closed,url,shortUrl,dateLastActivity"
 LIST_FIELDS = "name,closed,pos"
@@ -57,8 +61,8 @@ def _instant(value: Any) -> datetime | None:
         raise PayloadShapeError(f"expected an ISO date, got {type(value).__name__}")
     try:
         return parse_instant(value)
-    except ValueError as exc:
-        raise PayloadShapeError(f"bad date {value!r}") from exc
+    except (ValueError, OverflowError) as exc:  # OverflowError: 9999-12-31T23:00-05:00 is past datetime.max
+        raise PayloadShapeError(f"bad date {value[:60]!r}") from exc
 
 
 def _obj(value: Any, what: str) -> Mapping[str, Any]:
@@ -84,29 +88,40 @@ def _str(obj: Mapping[str, Any], key: str, what: str, *, default: str | None = N
     return value
 
 
+def _text(obj: Mapping[str, Any], key: str, what: str, *, multiline: bool = False) -> str:
+    """An optional free-text field (defaults to ""), made safe to show."""
+    return displayable(_str(obj, key, what, default=""), multiline=multiline)
+
+
 def _pos(obj: Mapping[str, Any], what: str) -> float:
     value = obj.get("pos", 0)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise PayloadShapeError(f"{what}.pos is not a number")
-    return float(value)
+    try:
+        pos = float(value)
+    except OverflowError:
+        raise PayloadShapeError(f"{what}.pos is out of range") from None
+    if not math.isfinite(pos):  # Python's json reads NaN and Infinity, and NaN would scramble the sort
+        raise PayloadShapeError(f"{what}.pos is not a finite number")
+    return pos
 
 
 def parse_label(data: Any) -> Label:
     obj = _obj(data, "label")
     color = obj.get("color")
-    return Label(_str(obj, "id", "label"), _str(obj, "name", "label", default=""),
-                 color if isinstance(color, str) else None)
+    return Label(_str(obj, "id", "label"), _text(obj, "name", "label"),
+                 displayable(color) if isinstance(color, str) else None)
 
 
 def parse_member(data: Any) -> Member:
     obj = _obj(data, "member")
-    return Member(_str(obj, "id", "member"), _str(obj, "username", "member", default=""),
-                  _str(obj, "fullName", "member", default=""), _str(obj, "initials", "member", default=""))
+    return Member(_str(obj, "id", "member"), _text(obj, "username", "member"), _text(obj, "fullName", "member"),
+                  _text(obj, "initials", "member"))
 
 
 def parse_list(data: Any) -> BoardList:
     obj = _obj(data, "list")
-    return BoardList(_str(obj, "id", "list"), _str(obj, "name", "list", default=""), _pos(obj, "list"),
+    return BoardList(_str(obj, "id", "list"), _text(obj, "name", "list"), _pos(obj, "list"),
                      bool(obj.get("closed", False)))
 
 
@@ -121,18 +136,19 @@ def parse_card(data: Any, labels_by_id: Mapping[str, Label], members_by_id: Mapp
     if "labels" in obj:
         labels = tuple(parse_label(item) for item in _items(obj["labels"], "card.labels"))
     else:
-        labels = tuple(labels_by_id[i] for i in _items(obj.get("idLabels"), "card.idLabels") if i in labels_by_id)
+        labels = tuple(labels_by_id[i] for i in _items(obj.get("idLabels"), "card.idLabels")
+                       if isinstance(i, str) and i in labels_by_id)
     members = tuple(members_by_id.get(i, Member(i, "")) for i in _items(obj.get("idMembers"), "card.idMembers")
                     if isinstance(i, str))
     return Card(
         id=_str(obj, "id", "card"),
-        name=_str(obj, "name", "card", default=""),
+        name=_text(obj, "name", "card"),
         list_id=_str(obj, "idList", "card"),
         board_id=_str(obj, "idBoard", "card"),
         pos=_pos(obj, "card"),
-        url=_str(obj, "url", "card", default=""),
-        short_url=_str(obj, "shortUrl", "card", default=""),
-        desc=_str(obj, "desc", "card", default=""),
+        url=_text(obj, "url", "card"),
+        short_url=_text(obj, "shortUrl", "card"),
+        desc=_text(obj, "desc", "card", multiline=True),
         due=_instant(obj.get("due")),
         closed=bool(obj.get("closed", False)),
         labels=labels,
@@ -156,8 +172,8 @@ def parse_board(data: Any) -> Board:
     cards = tuple(sorted(cards, key=lambda c: (order.get(c.list_id, len(order)), c.pos)))
     return Board(
         id=_str(obj, "id", "board"),
-        name=_str(obj, "name", "board", default=""),
-        url=_str(obj, "url", "board", default=""),
+        name=_text(obj, "name", "board"),
+        url=_text(obj, "url", "board"),
         lists=lists,
         cards=cards,
         labels=labels,
@@ -177,5 +193,5 @@ def parse_actions(data: Any) -> list[Mapping[str, Any]]:
 def comment_text(action: Mapping[str, Any]) -> str:
     data = action.get("data")
     if isinstance(data, Mapping) and isinstance(data.get("text"), str):
-        return str(data["text"])
+        return displayable(str(data["text"]), multiline=True)
     raise PayloadShapeError("comment action without data.text")

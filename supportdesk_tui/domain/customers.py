@@ -39,5 +39,15 @@ class CustomerDirectory:
             domain = domain.split(".", 1)[1]
         return None
 
+    def add_domain(self, customer_name: str, domain: str) -> None:
+        """Teach the directory a new domain for a customer (shared by the Inbox and triage, so both see it)."""
+        domain = domain.lower().lstrip("@")
+        self.customers = tuple(
+            Customer(c.name, c.trello_board, (*c.email_domains, domain), c.commitment_days)
+            if c.name == customer_name and domain not in c.email_domains else c
+            for c in self.customers)
+        if self.by_name(customer_name) is not None:
+            self._by_domain.setdefault(domain, next(c for c in self.customers if c.name == customer_name))
+
     def by_name(self, name: str) -> Customer | None:
         return next((c for c in self.customers if c.name == name), None)

@@ -14,8 +14,10 @@ import json
 import random
 import re
 import socket
+import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -125,6 +127,19 @@ class LoggedRequest:
 
 
 Handler = Callable[[Request], Response]
+LOG_LIMIT = 20_000
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up mid-request is normal here (timeouts, the app quitting): no traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class FakeServer:
@@ -136,10 +151,9 @@ class FakeServer:
         self.handler = handler
         self.faults = faults or Faults()
         self.prefix = prefix
-        self.log: list[LoggedRequest] = []
+        self.log: deque[LoggedRequest] = deque(maxlen=LOG_LIMIT)  # bounded: a soak runs for days
         self._log_lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), self._make_handler_class())
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer((host, port), self._make_handler_class())
         self._thread: threading.Thread | None = None
 
     @property

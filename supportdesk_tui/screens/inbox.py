@@ -27,6 +27,7 @@ from supportdesk_tui.screens.ticket_detail import TicketDetailScreen
 from supportdesk_tui.services.inbox import InboxData
 from supportdesk_tui.widgets.banner import Banner
 from supportdesk_tui.widgets.desk_header import DeskHeader
+from supportdesk_tui.widgets.filter_box import FilterBox
 from supportdesk_tui.widgets.ticket_table import Row, TicketTable
 
 if TYPE_CHECKING:
@@ -51,6 +52,9 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 - `enter`: open the ticket's thread
 - `/`: filter by text (number, customer, subject, sender); `escape` clears it
 - `m`: show only tickets assigned to me
+- `b`: backlog to the customer's Trello board (`enter` confirms) · `a`: fix now (assign to me, timebox)
+- `u`: urgent (business impact) · `c`: close as fixed (optional reply) · `n`: private note
+- `z`: undo the last triage action while nothing newer happened to its ticket
 """
 
     def __init__(self) -> None:
@@ -74,7 +78,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         yield DeskHeader(id="header")
         yield Static(id="week")
         yield Banner(id="banner")
-        yield Input(placeholder="Filter: number, customer, subject or sender (escape clears)", id="filter")
+        yield FilterBox(placeholder="Filter: number, customer, subject or sender (escape clears)", id="filter")
         yield TicketTable(id="tickets", now=self.desk.clock.now, status_style=self._status_style)
         yield Footer()
 
@@ -259,14 +263,10 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 
     # --- keys ---------------------------------------------------------------------------------------
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.add_class("-shown")
-        box.focus()
+        self.query_one("#filter", FilterBox).open()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.remove_class("-shown")
+        self.query_one("#filter", FilterBox).close(clear=True)
         self.query_one(TicketTable).focus()
 
     @on(Input.Changed, "#filter")
@@ -277,7 +277,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
         if not self._filter:
-            self.query_one("#filter", Input).remove_class("-shown")
+            self.query_one("#filter", FilterBox).close()
         self.query_one(TicketTable).focus()
 
     def action_toggle_mine(self) -> None:

@@ -1,10 +1,434 @@
-"""PLACEHOLDER: being written (see the issue); the container already wires it."""
+"""Boards, the I/O side: customer boards kept fresh cheaply, card moves, the Support Epics sync, done-and-notify.
+
+Reads: each board is loaded in one request and cached here; after that a poll costs one small
+``actions?since=`` request and the board is reloaded only when something happened. The load carries no
+action id, so the first poll of a board sets the baseline (and reloads once); later unchanged polls cost 1.
+
+Writes all go through the journal (one kind per workflow, each step idempotent), so a crash, a quit or a
+network fault half-way is finished by :meth:`Journal.resume` on the next start without doing anything twice:
+
+- ``board.move``: per-field PUTs, idempotent by nature; journaled so a queued move survives a restart.
+- ``epics.copy``: look the source's marker up on the epics board BEFORE creating; after creating, look
+  again and keep one copy (:func:`choose_keeper`), so a crash or a second copy of the app cannot double it.
+- ``epics.done`` / ``epics.dedupe`` / ``epics.orphan``: move a copy to Done, archive extras, archive orphans.
+- ``board.done``: move the card to Done, reply on the linked Groove ticket (after looking in the thread for
+  the same text) and close the ticket.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import zlib
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from supportdesk_tui.clients.errors import BadPayloadError, UnavailableError
+from supportdesk_tui.domain.boards import Board, Card
+from supportdesk_tui.domain.clock import parse_instant
+from supportdesk_tui.domain.customers import Customer
+from supportdesk_tui.domain.epics import (
+    EpicsIssue,
+    EpicsStatus,
+    IssueKind,
+    Move,
+    SourceBoard,
+    SyncLists,
+    Transition,
+    choose_keeper,
+    copy_desc,
+    copy_name,
+    fill_template,
+    linked_ticket,
+    marker_of,
+    reconcile,
+    same_text,
+    source_marker,
+    transitions,
+)
+from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.services.context import ServiceContext
+from supportdesk_tui.services.journal import AmbiguousWriteError, Outcome, StepFailed
+
+if TYPE_CHECKING:
+    from supportdesk_tui.clients.trello import TrelloClient
+
+MOVE, DONE, COPY, TO_DONE, DEDUPE, ORPHAN = ("board.move", "board.done", "epics.copy", "epics.done",
+                                             "epics.dedupe", "epics.orphan")
+T = TypeVar("T")
+KEEP_FROM_SOURCE = "labels,checklists,due,members"
+REPLY_LOOKBACK = timedelta(minutes=15)  # clock skew allowance when looking for our own earlier reply
+LABEL_COLORS = ("sky", "green", "yellow", "orange", "purple", "blue", "lime", "pink")
+
+
+class BoardsError(Exception):
+    """Something the user can fix (a list missing on a board, no epics board configured); the text says what."""
+
+    kind = "boards"  # lets the screens' describe_error show the text as is
+
+
+@dataclass(frozen=True, slots=True)
+class EpicsJob:
+    """An automatic sync step found by comparing two loads of a customer board."""
+
+    customer: str
+    transition: Transition
+
+
+@dataclass(frozen=True, slots=True)
+class BoardUpdate:
+    board: Board
+    reloaded: bool
+    synced_at: datetime
+    jobs: tuple[EpicsJob, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EpicsView:
+    board: Board
+    status: EpicsStatus
+    synced_at: datetime
+    failed: Mapping[str, str] = field(default_factory=dict)  # customer -> why its board did not load
+    jobs: tuple[EpicsJob, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Cached:
+    board: Board
+    action_id: str | None
+    synced_at: datetime
+
+
+class _Handler:
+    """An :class:`ActionHandler` made of three functions, so each workflow reads top to bottom below."""
+
+    def __init__(self, kind: str, steps: Callable[[Mapping[str, Any]], list[str]],
+                 run: Callable[[str, Mapping[str, Any], Mapping[str, Any]], Awaitable[Any]],
+                 describe: Callable[[Mapping[str, Any]], str]) -> None:
+        self.kind = kind
+        self._steps, self._run, self._describe = steps, run, describe
+
+    def steps(self, payload: Mapping[str, Any]) -> list[str]:
+        return self._steps(payload)
+
+    async def run_step(self, step: str, payload: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
+        return await self._run(step, payload, done)
+
+    def describe(self, payload: Mapping[str, Any]) -> str:
+        return self._describe(payload)
 
 
 class BoardsService:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
+        settings = context.settings
+        names = settings.trello.lists
+        self.lists = SyncLists(up_next=names.up_next, completed=names.completed, done=names.done,
+                               epics_target=names.up_next, epics_done=names.done)
+        self.epics_board_id = settings.trello.support_epics_board
+        self._boards: dict[str, _Cached] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._labels: dict[str, str] = {}  # customer name -> label id on the epics board
+        journal = context.journal
+        journal.register(_Handler(MOVE, lambda p: ["move"], self._run_move,
+                                  lambda p: f"move “{p['name']}” to {p['list_name']}"))
+        journal.register(_Handler(DONE, _done_steps, self._run_done, _describe_done))
+        journal.register(_Handler(COPY, lambda p: ["copy", "settle", "label"], self._run_copy,
+                                  lambda p: f"copy “{p['name']}” to Support Epics"))
+        journal.register(_Handler(TO_DONE, lambda p: ["move"], self._run_to_done,
+                                  lambda p: f"move the epics copy of “{p['name']}” to Done"))
+        journal.register(_Handler(DEDUPE, lambda p: ["archive"], self._run_dedupe,
+                                  lambda p: f"archive extra epics copies of “{p['name']}”"))
+        journal.register(_Handler(ORPHAN, lambda p: ["archive"], self._run_orphan,
+                                  lambda p: f"archive the orphan epics copy “{p['name']}”"))
+
+    # ------------------------------------------------------------------ customers and reads
+
+    @property
+    def customers(self) -> tuple[Customer, ...]:
+        """Customers that have a board, in config order (the order `[` and `]` walk)."""
+        return tuple(c for c in self.context.settings.customers if c.trello_board)
+
+    def customer_for(self, board_id: str) -> str:
+        return next((c.name for c in self.customers if c.trello_board == board_id), "")
+
+    def cached(self, board_id: str) -> Board | None:
+        hit = self._boards.get(board_id)
+        return hit.board if hit else None
+
+    def synced_at(self, board_id: str) -> datetime | None:
+        hit = self._boards.get(board_id)
+        return hit.synced_at if hit else None
+
+    async def refresh(self, board_id: str) -> BoardUpdate:
+        """The board, polled: a small request when cached, a reload only when something changed.
+
+        Polls of one board never overlap (a lock per board), so a change is turned into sync jobs once.
+        """
+        lock = self._locks.setdefault(board_id, asyncio.Lock())
+        async with lock:
+            trello = await self.context.trello()
+            now = self.context.clock.now()
+            cached = self._boards.get(board_id)
+            newest: str | None = None
+            if cached is not None:
+                changed, newest = await trello.board_changed_since(board_id, cached.action_id)
+                if not changed:
+                    self._boards[board_id] = replace(cached, action_id=newest, synced_at=now)
+                    return BoardUpdate(cached.board, False, now)
+            board = await trello.load_board(board_id)
+            self._boards[board_id] = _Cached(board, newest, now)
+            customer = self.customer_for(board_id)
+            jobs: tuple[EpicsJob, ...] = ()
+            if cached is not None and customer and self.epics_board_id:
+                jobs = tuple(EpicsJob(customer, t) for t in transitions(cached.board, board, self.lists))
+            return BoardUpdate(board, True, now, jobs)
+
+    async def refresh_many(self, board_ids: Sequence[str]) -> dict[str, BoardUpdate | Exception]:
+        """Several boards at once; each answer or the error it met (one bad board spoils nothing)."""
+        results = await asyncio.gather(*(self.refresh(b) for b in board_ids), return_exceptions=True)
+        out: dict[str, BoardUpdate | Exception] = {}
+        for board_id, result in zip(board_ids, results, strict=True):
+            if isinstance(result, BaseException) and not isinstance(result, Exception):
+                raise result
+            out[board_id] = result
+        return out
+
+    async def ticket(self, number: int) -> Ticket:
+        """The Groove ticket a card links (for the card detail and the done preview)."""
+        return await (await self.context.groove()).get_ticket(number)
+
+    def linked_ticket(self, card: Card) -> int | None:
+        return linked_ticket(card.desc, self.context.settings.groove.subdomain)
+
+    def ticket_url(self, number: int) -> str:
+        return self.context.settings.groove.ticket_url(number)
+
+    def reply_preview(self, card: Card) -> str:
+        return fill_template(self.context.settings.triage.done_template, card.name)
+
+    # ------------------------------------------------------------------ the epics board
+
+    async def epics_view(self) -> EpicsView:
+        """Every customer board and the epics board polled, then compared (see :func:`reconcile`)."""
+        if not self.epics_board_id:
+            raise BoardsError("No Support Epics board is configured ([trello] support_epics_board).")
+        by_board = {c.trello_board: c.name for c in self.customers}
+        results = await self.refresh_many([*by_board, self.epics_board_id])
+        epics = results.pop(self.epics_board_id)
+        if isinstance(epics, Exception):
+            raise epics
+        failed = {by_board[b]: str(r) for b, r in results.items() if isinstance(r, Exception)}
+        sources = [SourceBoard(by_board[b], r.board) for b, r in results.items() if isinstance(r, BoardUpdate)]
+        status = reconcile(sources, epics.board, self.lists, complete=not failed)
+        jobs = tuple(j for r in results.values() if isinstance(r, BoardUpdate) for j in r.jobs)
+        return EpicsView(epics.board, status, epics.synced_at, failed, jobs)
+
+    async def run_jobs(self, jobs: Sequence[EpicsJob]) -> list[Outcome]:
+        """The automatic part of the sync: a card entered Up next (copy it) or finished (copy to Done)."""
+        outcomes = []
+        for job in jobs:
+            t = job.transition
+            if t.move is Move.ENTERED_UP_NEXT:
+                outcomes.append(await self.context.journal.submit(COPY, _copy_payload(job.customer, t.card, t.link)))
+            else:
+                outcomes.append(await self.context.journal.submit(
+                    TO_DONE, {"link": t.link, "name": t.card.name, "customer": job.customer}))
+        return outcomes
+
+    async def repair(self, issue: EpicsIssue) -> Outcome:
+        """Put one sync problem right, through the journal."""
+        journal = self.context.journal
+        name = issue.source.name if issue.source else (issue.copy.name if issue.copy else issue.link)
+        if issue.kind is IssueKind.MISSING:
+            assert issue.source is not None
+            return await journal.submit(COPY, _copy_payload(issue.customer, issue.source, issue.link))
+        if issue.kind is IssueKind.TO_DONE:
+            assert issue.copy is not None
+            return await journal.submit(TO_DONE, {"link": issue.link, "name": name, "copy_id": issue.copy.id})
+        if issue.kind is IssueKind.DUPLICATE:  # keep the copy the panel showed, if it is still there
+            return await journal.submit(DEDUPE, {"link": issue.link, "name": name, "want_done": None,
+                                                 "keep": issue.copy.id if issue.copy else None})
+        assert issue.copy is not None
+        return await journal.submit(ORPHAN, {"link": issue.link, "name": issue.copy.name, "copy_id": issue.copy.id})
+
+    async def repair_all(self, status: EpicsStatus) -> list[Outcome]:
+        return [await self.repair(issue) for issue in status.issues]
+
+    # ------------------------------------------------------------------ moves and done
+
+    async def move_card(self, card: Card, list_id: str) -> Outcome:
+        """Move a card to another list of its board (top of the list), journaled."""
+        board = self.cached(card.board_id)
+        target = next((lst for lst in board.lists if lst.id == list_id), None) if board else None
+        payload = {"card_id": card.id, "list_id": list_id, "name": card.name,
+                   "list_name": target.name if target else list_id}
+        return await self.context.journal.submit(MOVE, payload)
+
+    def done_list(self, board_id: str) -> str:
+        board = self.cached(board_id)
+        found = board.list_named(self.lists.done) if board else None
+        if found is None:
+            raise BoardsError(f"The board has no list named “{self.lists.done}” ([trello] lists.done).")
+        return found.id
+
+    async def done(self, card: Card, reply: str | None) -> Outcome:
+        """Move the card to Done; with a linked ticket and a non-empty reply, reply there and close it."""
+        number = self.linked_ticket(card)
+        text = (reply or "").strip()
+        ticket = number if text else None
+        payload: dict[str, Any] = {"card_id": card.id, "list_id": self.done_list(card.board_id), "name": card.name,
+                                   "ticket": ticket, "reply": text if ticket is not None else "",
+                                   "asked_at": self.context.clock.now().isoformat()}
+        return await self.context.journal.submit(DONE, payload, ticket=payload["ticket"])
+
+    # ------------------------------------------------------------------ journal steps
+
+    async def _run_move(self, step: str, p: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
+        card = await (await self.context.trello()).move_card(p["card_id"], p["list_id"], "top")
+        return {"list": card.list_id}
+
+    async def _run_done(self, step: str, p: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
+        if step == "move":
+            card = await (await self.context.trello()).move_card(p["card_id"], p["list_id"], "top")
+            return {"list": card.list_id}
+        groove = await self.context.groove()
+        number = int(p["ticket"])
+        if step == "reply":
+            since = parse_instant(p["asked_at"]) - REPLY_LOOKBACK
+            for message in await groove.list_messages(number):
+                if not message.note and message.created_at >= since and same_text(message.body_text, p["reply"]):
+                    return {"message": message.id, "found": True}  # an earlier attempt got through
+            sent = await _ambiguous("the reply", groove.post_message(number, p["reply"], note=False))
+            return {"message": sent.id}
+        await groove.set_state(number, "closed")
+        return {"state": "closed"}
+
+    async def _epics_lists(self, trello: TrelloClient) -> tuple[str, str, str]:
+        """(board id, target list id, Done list id) on the epics board; its lists are read once."""
+        if not self.epics_board_id:
+            raise StepFailed("no Support Epics board is configured")
+        board = self.cached(self.epics_board_id)
+        if board is None:
+            board = await trello.load_board(self.epics_board_id)
+            self._boards.setdefault(self.epics_board_id, _Cached(board, None, self.context.clock.now()))
+        target, done = board.list_named(self.lists.epics_target), board.list_named(self.lists.epics_done)
+        if target is None or done is None:
+            raise StepFailed(f"the Support Epics board needs lists “{self.lists.epics_target}” and "
+                             f"“{self.lists.epics_done}”")
+        return board.id, target.id, done.id
+
+    async def _copies(self, trello: TrelloClient, board_id: str, link: str) -> list[Card]:
+        """Copies of one source on the epics board, archived ones included (an exact marker match)."""
+        return [c for c in await trello.find_cards(board_id, source_marker(link)) if marker_of(c) == link]
+
+    async def _run_copy(self, step: str, p: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
+        trello = await self.context.trello()
+        board_id, target, done_list = await self._epics_lists(trello)
+        if step == "copy":
+            found = await self._copies(trello, board_id, p["link"])
+            live = [c for c in found if not c.closed]
+            if live:  # already there (a retry, a resume, or another copy of the app): reuse it
+                keeper = choose_keeper(live, done_list, want_done=False)
+                if keeper.list_id == done_list:  # the source came back to Up next
+                    await trello.move_card(keeper.id, target, "bottom")
+                return keeper.id
+            if found:  # only archived copies: bring one back rather than make another
+                keeper = min(found, key=lambda c: c.id)
+                await trello.unarchive_card(keeper.id)
+                if keeper.list_id != target:
+                    await trello.move_card(keeper.id, target, "bottom")
+                return keeper.id
+            card = await _ambiguous("copying the card", trello.copy_card(
+                p["source_id"], target, name=p["name"], desc=p["desc"], keep_from_source=KEEP_FROM_SOURCE))
+            return card.id
+        if step == "settle":
+            return await self._settle(trello, board_id, p["link"], done_list, want_done=False)
+        keep = (done.get("settle") or {}).get("keep") or done["copy"]
+        await self._add_customer_label(trello, board_id, str(keep), str(p["customer"]))
+        return keep
+
+    async def _settle(self, trello: TrelloClient, board_id: str, link: str, done_list: str,
+                      want_done: bool | None, keep: str | None = None) -> dict[str, Any]:
+        """Keep one live copy of ``link`` (the same choice every instance makes) and archive the others."""
+        live = [c for c in await self._copies(trello, board_id, link) if not c.closed]
+        if not live:
+            return {"keep": None, "archived": []}
+        keeper = next((c for c in live if c.id == keep), None) or choose_keeper(live, done_list, want_done)
+        archived = []
+        for card in live:
+            if card.id != keeper.id:
+                await trello.archive_card(card.id)
+                archived.append(card.id)
+        return {"keep": keeper.id, "archived": archived}
+
+    async def _add_customer_label(self, trello: TrelloClient, board_id: str, card_id: str, customer: str) -> None:
+        label_id = self._labels.get(customer)
+        if label_id is None:
+            board = await trello.load_board(board_id)
+            same = sorted((lb for lb in board.labels if lb.name.strip().casefold() == customer.casefold()),
+                          key=lambda lb: lb.id)
+            if same:
+                label_id = same[0].id
+            else:
+                # Not idempotent; if its answer is lost the step is retried and finds the label by name first.
+                color = LABEL_COLORS[zlib.crc32(customer.encode()) % len(LABEL_COLORS)]
+                label_id = (await _ambiguous("creating the label", trello.create_label(board_id, customer, color))).id
+            self._labels[customer] = label_id
+        await trello.add_label(card_id, label_id)
+
+    async def _run_to_done(self, step: str, p: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
+        trello = await self.context.trello()
+        board_id, _target, done_list = await self._epics_lists(trello)
+        copy_id = p.get("copy_id")
+        if not copy_id:
+            live = [c for c in await self._copies(trello, board_id, p["link"]) if not c.closed]
+            if not live:
+                return None  # no copy to move (the sync panel lists it if that is wrong)
+            copy_id = choose_keeper(live, done_list, want_done=True).id
+        await trello.move_card(str(copy_id), done_list, "top")
+        return copy_id
+
+    async def _run_dedupe(self, step: str, p: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
+        trello = await self.context.trello()
+        board_id, _target, done_list = await self._epics_lists(trello)
+        return await self._settle(trello, board_id, p["link"], done_list, p.get("want_done"), p.get("keep"))
+
+    async def _run_orphan(self, step: str, p: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
+        await (await self.context.trello()).archive_card(p["copy_id"])
+        return p["copy_id"]
+
+
+async def _ambiguous(what: str, call: Awaitable[T]) -> T:
+    """A write that is not idempotent: a lost or unreadable answer becomes :class:`AmbiguousWriteError`,
+    which the journal re-runs at once (safe, since each such step looks before writing).
+
+    A request that certainly never left (connection refused) stays a plain ``UnavailableError`` and waits.
+    """
+    from supportdesk_tui.clients.retry import NotSentError
+
+    try:
+        return await call
+    except BadPayloadError as exc:
+        raise AmbiguousWriteError(exc.service, f"{what} was accepted but its answer could not be read") from None
+    except UnavailableError as exc:
+        if isinstance(exc, NotSentError | AmbiguousWriteError):
+            raise
+        raise AmbiguousWriteError(exc.service, f"{what} got no clear answer, so it may have happened",
+                                  status=exc.status) from None
+
+
+def _copy_payload(customer: str, card: Card, link: str) -> dict[str, Any]:
+    return {"customer": customer, "source_id": card.id, "link": link, "name": copy_name(customer, card),
+            "desc": copy_desc(card, link)}
+
+
+def _done_steps(p: Mapping[str, Any]) -> list[str]:
+    return ["move", "reply", "close"] if p.get("ticket") is not None else ["move"]
+
+
+def _describe_done(p: Mapping[str, Any]) -> str:
+    if p.get("ticket") is not None:
+        return f"done “{p['name']}”, reply on #{p['ticket']} and close it"
+    return f"move “{p['name']}” to Done"

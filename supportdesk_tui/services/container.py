@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from supportdesk_tui.config import Settings
 from supportdesk_tui.credentials import Credentials
 from supportdesk_tui.domain.clock import Clock
+from supportdesk_tui.domain.customers import CustomerDirectory
 from supportdesk_tui.services.boards import BoardsService
 from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.inbox import InboxService
@@ -43,8 +44,9 @@ class Services:
         self._trello_client: TrelloClient | None = None
         self._open_lock = asyncio.Lock()
         self.journal = Journal(store, clock)
-        self.context = ServiceContext(settings, store, clock, self.journal, self.groove, self.trello)
-        self.inbox = InboxService(settings, store, clock, connect=self.groove)
+        self.directory = CustomerDirectory(settings.customers)
+        self.context = ServiceContext(settings, store, clock, self.journal, self.groove, self.trello, self.directory)
+        self.inbox = InboxService(settings, store, clock, connect=self.groove, directory=self.directory)
         self.triage = TriageService(self.context)
         self.boards = BoardsService(self.context)
         self.planning = PlanningService(self.context)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from supportdesk_tui.config import Settings
 from supportdesk_tui.domain.clock import Clock
+from supportdesk_tui.domain.customers import CustomerDirectory
 from supportdesk_tui.services.journal import Journal
 from supportdesk_tui.store import Store
 
@@ -26,3 +27,5 @@ class ServiceContext:
     """Await to get the app's one Groove client (created on first use, on the app's loop)."""
     trello: Callable[[], Awaitable[TrelloClient]]
     """Await to get the app's one Trello facade (its py-trello calls run on one worker thread)."""
+    directory: CustomerDirectory
+    """Customers by email domain, shared: a domain remembered in triage is known to the Inbox at once."""

@@ -43,12 +43,12 @@ class InboxData:
 
 class InboxService:
     def __init__(self, settings: Settings, store: Store, clock: Clock, *,
-                 connect: Callable[[], Awaitable[GrooveClient]]) -> None:
+                 connect: Callable[[], Awaitable[GrooveClient]], directory: CustomerDirectory | None = None) -> None:
         self.settings = settings
         self.store = store
         self.clock = clock
         self._connect = connect
-        self.directory = CustomerDirectory(settings.customers)
+        self.directory = directory or CustomerDirectory(settings.customers)
         self._known: set[int] | None = None
         self._unchecked: set[int] = set()  # left the queue; their final state not yet asked
         self._clock_cache: dict[int, tuple[object, SlaClock]] = {}

@@ -11,13 +11,19 @@ Failures split in two. *Transient* ones (the service is unavailable or rate-limi
 pending, to be replayed: offline actions are simply queued. *Permanent* ones (refused as invalid, not
 found, a conflict, bad credentials) mark it failed with a sentence the UI shows; steps already done
 stay done and are listed, so a person can see exactly where it stopped.
+
+Before a step runs, its *attempt* count (``"<step>@attempt"``) is written next to the step results.
+A step on its first attempt knows no earlier run can have half-done it, so it may skip its "look
+first" read (a backlog then costs one round trip less per write); a step that was tried before
+(:func:`tried_before`) must look. A step that fails with :class:`AmbiguousWriteError` (the write may
+or may not have landed) is run again at once, since its look-first makes that safe.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -28,10 +34,28 @@ from supportdesk_tui.store import JournalEntry, Store
 log = logging.getLogger(__name__)
 
 PENDING, DONE, FAILED, UNDONE = "pending", "done", "failed", "undone"
+ATTEMPT = "@attempt"
+IMMEDIATE_RERUNS = 1
+
+
+def attempts(done: Mapping[str, Any], step: str) -> int:
+    """How many runs have started ``step``, this one included."""
+    value = done.get(f"{step}{ATTEMPT}", 0)
+    return int(value) if isinstance(value, int) else 0
+
+
+def tried_before(done: Mapping[str, Any], step: str) -> bool:
+    """Whether an earlier run started ``step``, so a write of it may have landed: look before writing."""
+    return attempts(done, step) > 1
 
 
 class StepFailed(Exception):
     """A step found a reason to stop for good (a conflict it detected itself); the text is for people."""
+
+
+class AmbiguousWriteError(UnavailableError):
+    """A write got no clear answer: it may have happened. Transient, and worth one immediate re-run,
+    because the step looks for what it wrote before writing again."""
 
 
 class ActionHandler(Protocol):
@@ -75,6 +99,7 @@ class Journal:
         self._handlers: dict[str, ActionHandler] = {}
         self._lock = asyncio.Lock()  # one action at a time, in order: replay keeps the user's sequence
         self.pending_count = 0
+        self._pending_tickets: dict[int, list[tuple[int, str]]] = {}  # ticket -> [(entry id, kind)] in order
 
     def register(self, handler: ActionHandler) -> None:
         self._handlers[handler.kind] = handler
@@ -86,23 +111,78 @@ class Journal:
             raise LookupError(f"no handler registered for journal kind {kind!r}") from None
 
     async def refresh_count(self) -> int:
-        self.pending_count = len(await asyncio.to_thread(self.store.journal_entries, PENDING))
+        entries = await asyncio.to_thread(self.store.journal_entries, PENDING)
+        self.pending_count = len(entries)
+        self._pending_tickets = {}
+        for entry in entries:
+            if entry.ticket is not None:
+                self._pending_tickets.setdefault(entry.ticket, []).append((entry.id, entry.kind))
         return self.pending_count
+
+    async def pending_descriptions(self) -> list[str]:
+        """One line per unfinished action, oldest first, for the help screen: what, since when, last error."""
+        lines = []
+        for entry in await asyncio.to_thread(self.store.journal_entries, PENDING):
+            try:
+                what = self.handler(entry.kind).describe(entry.payload)
+            except LookupError:
+                what = entry.kind
+            since = entry.created_at.strftime("%a %H:%M UTC")
+            lines.append(f"{what} (asked {since})" + (f": {entry.error}" if entry.error else ""))
+        return lines
+
+    def pending_for(self, ticket: int) -> str | None:
+        """The kind of the oldest unfinished action on ``ticket`` (from memory: safe to call per row)."""
+        items = self._pending_tickets.get(ticket)
+        return items[0][1] if items else None
+
+    def _track(self, entry_id: int, kind: str, ticket: int | None) -> None:
+        if ticket is not None:
+            self._pending_tickets.setdefault(ticket, []).append((entry_id, kind))
+
+    def _untrack(self, entry_id: int, ticket: int | None) -> None:
+        if ticket is None:
+            return
+        items = [item for item in self._pending_tickets.get(ticket, []) if item[0] != entry_id]
+        if items:
+            self._pending_tickets[ticket] = items
+        else:
+            self._pending_tickets.pop(ticket, None)
+
+    async def cancel(self, entry_id: int, allowed: Callable[[JournalEntry], bool], reason: str) -> bool:
+        """Drop a still-pending entry (marked undone) if ``allowed`` says so, checked under the lock so no
+        run of it can start or be half-way meanwhile. False when it finished, failed or is not allowed."""
+        async with self._lock:
+            entry = await asyncio.to_thread(self.store.journal_get, entry_id)
+            if entry is None or entry.status != PENDING or not allowed(entry):
+                return False
+            await asyncio.to_thread(self.store.journal_finish, entry_id, UNDONE, self.clock.now(), reason)
+            self.pending_count = max(0, self.pending_count - 1)
+            self._untrack(entry_id, entry.ticket)
+            return True
+
+    async def mark_undone(self, entry_id: int, reason: str) -> None:
+        """Record that a finished (or failed) entry's effects were reversed by a later entry."""
+        await asyncio.to_thread(self.store.journal_finish, entry_id, UNDONE, self.clock.now(), reason)
 
     async def submit(self, kind: str, payload: Mapping[str, Any], *, ticket: int | None = None) -> Outcome:
         """Write the entry, then carry it out (after any older pending entries, to keep the order)."""
         self.handler(kind)  # refuse unknown kinds before writing anything
         entry_id = await asyncio.to_thread(self.store.journal_add, kind, dict(payload), self.clock.now(), ticket)
         self.pending_count += 1
+        self._track(entry_id, kind, ticket)
         async with self._lock:
             older = [e for e in await asyncio.to_thread(self.store.journal_entries, PENDING) if e.id < entry_id]
             for entry in older:
-                outcome = await self._run(entry)
+                outcome = await self._run_now(entry)
                 if outcome.status == PENDING:  # still offline: queue behind it, in order
                     return await self._queued(entry_id, outcome.message)
             current = await asyncio.to_thread(self.store.journal_get, entry_id)
             assert current is not None
-            return await self._run(current)
+            if current.status != PENDING:  # cancelled while it waited for the lock
+                return Outcome(current.id, current.kind, current.status, current.error or current.status,
+                               current.done_steps, current.ticket)
+            return await self._run_now(current)
 
     async def _queued(self, entry_id: int, why: str) -> Outcome:
         entry = await asyncio.to_thread(self.store.journal_get, entry_id)
@@ -116,32 +196,50 @@ class Journal:
         outcomes: list[Outcome] = []
         async with self._lock:
             for entry in await asyncio.to_thread(self.store.journal_entries, PENDING):
-                outcome = await self._run(entry)
+                outcome = await self._run_now(entry)
                 outcomes.append(outcome)
                 if outcome.status == PENDING:
                     break
         await self.refresh_count()
         return outcomes
 
-    async def _run(self, entry: JournalEntry) -> Outcome:
+    async def _run_now(self, entry: JournalEntry) -> Outcome:
+        """Run an entry; after an ambiguous write, run it again straight away (its steps look first)."""
+        outcome, ambiguous = await self._run(entry)
+        reruns = IMMEDIATE_RERUNS
+        while ambiguous and reruns > 0:
+            reruns -= 1
+            again = await asyncio.to_thread(self.store.journal_get, entry.id)
+            assert again is not None
+            outcome, ambiguous = await self._run(again)
+        return outcome
+
+    async def _run(self, entry: JournalEntry) -> tuple[Outcome, bool]:
+        """One pass over the entry's remaining steps; the flag says it stopped on an ambiguous write."""
         handler = self.handler(entry.kind)
         done: dict[str, Any] = dict(entry.done_steps)
         what = handler.describe(entry.payload)
         for step in handler.steps(entry.payload):
             if step in done:
                 continue
+            tries = attempts(done, step) + 1
+            done[f"{step}{ATTEMPT}"] = tries
+            await asyncio.to_thread(self.store.journal_step, entry.id, f"{step}{ATTEMPT}", tries, self.clock.now())
             try:
                 result = await handler.run_step(step, entry.payload, done)
             except (UnavailableError, RateLimitedError) as exc:
                 await asyncio.to_thread(self.store.journal_note_error, entry.id, str(exc), self.clock.now())
-                return Outcome(entry.id, entry.kind, PENDING, f"{what}: will retry ({exc})", done, entry.ticket)
+                outcome = Outcome(entry.id, entry.kind, PENDING, f"{what}: will retry ({exc})", done, entry.ticket)
+                return outcome, isinstance(exc, AmbiguousWriteError)
             except (ApiError, StepFailed) as exc:
                 message = f"{what} stopped at '{step}': {exc}"
                 await asyncio.to_thread(self.store.journal_finish, entry.id, FAILED, self.clock.now(), message)
                 self.pending_count = max(0, self.pending_count - 1)
-                return Outcome(entry.id, entry.kind, FAILED, message, done, entry.ticket)
+                self._untrack(entry.id, entry.ticket)
+                return Outcome(entry.id, entry.kind, FAILED, message, done, entry.ticket), False
             done[step] = result
             await asyncio.to_thread(self.store.journal_step, entry.id, step, result, self.clock.now())
         await asyncio.to_thread(self.store.journal_finish, entry.id, DONE, self.clock.now())
         self.pending_count = max(0, self.pending_count - 1)
-        return Outcome(entry.id, entry.kind, DONE, f"{what}: done", done, entry.ticket)
+        self._untrack(entry.id, entry.ticket)
+        return Outcome(entry.id, entry.kind, DONE, f"{what}: done", done, entry.ticket), False

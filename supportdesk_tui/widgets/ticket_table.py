@@ -106,29 +106,21 @@ class TicketTable(ScrollView, can_focus=True):
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
 
-    class Highlighted(Message):
+    class _TicketMessage(Message):
+        def __init__(self, table: TicketTable, number: int) -> None:
+            super().__init__()
+            self.table = table
+            self.number = number
+
+        @property
+        def control(self) -> TicketTable:
+            return self.table
+
+    class Highlighted(_TicketMessage):
         """The cursor moved onto a ticket."""
 
-        def __init__(self, table: TicketTable, number: int) -> None:
-            super().__init__()
-            self.table = table
-            self.number = number
-
-        @property
-        def control(self) -> TicketTable:
-            return self.table
-
-    class Selected(Message):
+    class Selected(_TicketMessage):
         """`enter` (or a click on the highlighted row) on a ticket."""
-
-        def __init__(self, table: TicketTable, number: int) -> None:
-            super().__init__()
-            self.table = table
-            self.number = number
-
-        @property
-        def control(self) -> TicketTable:
-            return self.table
 
     def __init__(self, *, now: Callable[[], datetime], status_style: Callable[[SlaStatus], str] | None = None,
                  id: str | None = None, classes: str | None = None) -> None:

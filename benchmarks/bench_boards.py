@@ -1,0 +1,112 @@
+"""Boards through BoardsService: 6 boards of 200 cards over a 100 ms link, and what each poll costs.
+
+Goals (issue 4): loading 6 boards costs 6 requests, in time close to the round-trip bound (6 x latency:
+every py-trello call runs on one worker thread, so requests go one after another); an unchanged poll
+costs 1 request per board. The first poll of a board also sets its change baseline (the load carries no
+action id), so it costs 2 requests once; that line is printed too. bench_trello_boards.py measures the
+facade alone; this one goes through the service's cache and polling.
+Run: .venv/bin/python benchmarks/bench_boards.py [--boards 6] [--cards 200] [--latency-ms 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from supportdesk_tui.config import parse_settings
+from supportdesk_tui.demo import demo_credentials
+from supportdesk_tui.domain.clock import SystemClock
+from supportdesk_tui.fakes.base import FakeServer, Faults
+from supportdesk_tui.fakes.trello_fake import TrelloFake, start_trello_fake
+from supportdesk_tui.services.container import Services
+from supportdesk_tui.store import Store
+
+LISTS = ("New Issues", "Up next", "Recently Completed", "Done")
+
+
+def build(fake: TrelloFake, boards: int, cards: int) -> list[str]:
+    fake.set_rate_limit(False)  # the bench counts our requests, not Trello's budget
+    ids = []
+    for b in range(boards):
+        board = fake.add_board(None, f"Customer {b + 1}", LISTS, members=("ben", "chloe", "dev"))
+        for i in range(cards):
+            fake.add_card(board, LISTS[i % len(LISTS)], f"Card {i} of board {b + 1}", desc="Some words " * 20,
+                          labels=(f"est:{1 + i % 3}d",) if i % 2 else (), members=("ben",) if i % 3 == 0 else ())
+        ids.append(board)
+    return ids
+
+
+def services_for(url: str, board_ids: list[str], epics: str, data_dir: Path) -> Services:
+    data: dict[str, Any] = {"customers": [{"name": f"Customer {i + 1}", "trello_board": b}
+                                          for i, b in enumerate(board_ids)],
+                            "trello": {"support_epics_board": epics}}
+    settings = parse_settings(data, config_path=data_dir / "config.toml", data_dir=data_dir, trello_url=url)
+    return Services(settings, demo_credentials(), SystemClock(), Store.in_dir(data_dir))
+
+
+async def timed(server: FakeServer, job: Any) -> tuple[Any, int, float]:
+    server.clear_log()
+    start = time.perf_counter()
+    result = await job
+    return result, len(server.requests()), time.perf_counter() - start
+
+
+async def figures(server: FakeServer, fake: TrelloFake, board_ids: list[str], latency_s: float) -> None:
+    epics = fake.add_board(None, "Support Epics", ("Up next", "In progress", "Done"))
+    with tempfile.TemporaryDirectory(prefix="supportdesk-bench-") as tmp:
+        services = services_for(server.url, board_ids, epics, Path(tmp))
+        boards = services.boards
+        try:
+            await (await services.trello()).check_auth()  # open the keep-alive connection outside the timing
+            n = len(board_ids)
+            bound = n * latency_s * 1000
+            results, requests, elapsed = await timed(server, boards.refresh_many(board_ids))
+            cards = sum(len(r.board.cards) for r in results.values())
+            print(f"load {n} boards ({cards} cards): {requests} requests (goal {n}), {elapsed * 1000:.0f} ms vs "
+                  f"round-trip bound {bound:.0f} ms (ratio {elapsed * 1000 / bound:.2f})")
+            _, requests, elapsed = await timed(server, boards.refresh_many(board_ids))
+            print(f"first poll (sets the change baseline, reloads once): {requests} requests "
+                  f"({requests / n:.1f} per board), {elapsed * 1000:.0f} ms")
+            polls = []
+            for _ in range(3):
+                results, requests, elapsed = await timed(server, boards.refresh_many(board_ids))
+                reloaded = sum(1 for r in results.values() if r.reloaded)
+                polls.append((requests, elapsed, reloaded))
+            requests, elapsed, reloaded = polls[-1]
+            print(f"unchanged poll: {requests} requests ({requests / n:.1f} per board, goal 1), {reloaded} reloaded, "
+                  f"{min(p[1] for p in polls) * 1000:.0f} ms (best of 3)")
+            card = fake.cards_on(board_ids[0], "New Issues")[0]["id"]
+            fake.move_card_as_other_person(card, "Up next")
+            results, requests, elapsed = await timed(server, boards.refresh_many(board_ids))
+            jobs = sum(len(r.jobs) for r in results.values())
+            print(f"poll after one card moved on one board: {requests} requests (goal {n + 1}), "
+                  f"{sum(1 for r in results.values() if r.reloaded)} reloaded, {jobs} epics sync job(s), "
+                  f"{elapsed * 1000:.0f} ms")
+        finally:
+            await services.aclose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--boards", type=int, default=6)
+    parser.add_argument("--cards", type=int, default=200)
+    parser.add_argument("--latency-ms", type=float, default=100.0)
+    args = parser.parse_args()
+    fake = TrelloFake()
+    board_ids = build(fake, args.boards, args.cards)
+    server = start_trello_fake(fake, faults=Faults(latency_ms=args.latency_ms))
+    try:
+        asyncio.run(figures(server, fake, board_ids, args.latency_ms / 1000))
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

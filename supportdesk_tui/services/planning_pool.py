@@ -1,0 +1,93 @@
+"""The week's work pool: Up next cards across customers, from the Support Epics board and the customers' boards.
+
+Pure functions over loaded boards (the service does the loading), so the pairing rules can be tested
+without a network: a Support Epics copy names its source card with the link-back line
+``Source: https://trello.com/c/<shortLink>`` in its description.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from supportdesk_tui.config import ListNames
+from supportdesk_tui.domain.boards import Board, Card
+from supportdesk_tui.domain.customers import Customer
+from supportdesk_tui.domain.planning import WorkItem, estimate_from_labels
+
+SOURCE_RE = re.compile(r"Source:\s*https?://trello\.com/c/([A-Za-z0-9]+)")
+"""The link-back line a Support Epics copy carries in its description (see ``fakes/trello_seed.py``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """The week's Up next work across customers, and what could not be read (in words)."""
+
+    items: tuple[WorkItem, ...] = ()
+    loaded_at: datetime | None = None
+    problems: tuple[str, ...] = ()
+
+
+def short_link(card: Card) -> str:
+    """The 8-character shortLink from a card's short url (``https://trello.com/c/<shortLink>``)."""
+    return card.short_url.rstrip("/").rsplit("/", 1)[-1] if card.short_url else ""
+
+
+def source_link(card: Card) -> str | None:
+    match = SOURCE_RE.search(card.desc)
+    return match[1] if match else None
+
+
+def build_pool(customers: Sequence[Customer], boards: Mapping[str, Board], epics: Board | None,
+               lists: ListNames) -> list[WorkItem]:
+    """The pool from loaded boards (``boards`` by customer name; a missing one failed to load).
+
+    Every customer card in Up next is offered once. Where the Support Epics board has a copy of it
+    (not in Done), the copy is offered instead, with the customer's card as its source, because
+    publishing then updates both. Epic copies in the epics board's Up next whose source card is on
+    no loaded board (its board failed to load) are offered too, by the "Customer: " name prefix.
+    """
+    copies: dict[str, Card] = {}
+    epic_up_next: list[Card] = []
+    if epics is not None:
+        done = epics.list_named(lists.done)
+        up = epics.list_named(lists.up_next)
+        for card in epics.cards:
+            link = source_link(card)
+            if card.closed or link is None or (done is not None and card.list_id == done.id):
+                continue
+            copies.setdefault(link, card)
+            if up is not None and card.list_id == up.id:
+                epic_up_next.append(card)
+    items: list[WorkItem] = []
+    seen: set[str] = set()
+    for customer in customers:
+        board = boards.get(customer.name)
+        up_next = board.list_named(lists.up_next) if board is not None else None
+        if board is None or up_next is None:
+            continue
+        for card in board.cards_in(up_next.id):
+            link = short_link(card)
+            seen.update((card.id, link))
+            copy = copies.get(link) or copies.get(card.id)
+            labels = [lb.name for lb in card.labels]
+            if copy is None:
+                items.append(WorkItem(card.id, customer.name, card.name, estimate_from_labels(labels), None,
+                                      card.short_url or card.url))
+                continue
+            estimate = estimate_from_labels(lb.name for lb in copy.labels) or estimate_from_labels(labels)
+            items.append(WorkItem(copy.id, customer.name, card.name, estimate, card.id, card.short_url or card.url))
+    known_cards = {c.id for b in boards.values() for c in b.cards} | {short_link(c) for b in boards.values()
+                                                                       for c in b.cards}
+    for copy in epic_up_next:
+        link = source_link(copy) or ""
+        if link in seen or link in known_cards:
+            continue  # already offered, or its source has left Up next (the customer's board decides)
+        owner = next((c for c in customers if copy.name.startswith(f"{c.name}: ")), None)
+        if owner is None or owner.name in boards:
+            continue
+        items.append(WorkItem(copy.id, owner.name, copy.name[len(owner.name) + 2:],
+                              estimate_from_labels(lb.name for lb in copy.labels), link, copy.short_url or copy.url))
+    return items

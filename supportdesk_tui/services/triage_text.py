@@ -1,0 +1,116 @@
+"""The words triage writes: card descriptions, notes, reply drafts, and the markers that make steps idempotent.
+
+Kept pure (no I/O) so the dialogs can preview exactly what will be sent, and so the "look before
+writing" checks and the texts they look for can never drift apart: the same functions build a
+text and recognise it later.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from supportdesk_tui.domain.customers import Customer
+from supportdesk_tui.domain.tickets import Message, Ticket
+
+MARKER_PREFIX = "Groove ticket: "
+NOTE_PREFIX = "Backlogged to Trello: "
+URGENT_PREFIX = "Urgent (business impact): "
+SUMMARY_LIMIT = 300
+
+
+def marker_line(ticket_url: str) -> str:
+    """The line every backlog card carries; the create step looks for it before creating."""
+    return f"{MARKER_PREFIX}{ticket_url}"
+
+
+def carries_ticket(text: str, ticket_url: str) -> bool:
+    """Whether ``text`` links this ticket (and not e.g. ticket 120 when looking for 12).
+
+    Cards made by hand or by the demo seed say ``Ticket: <url>``; ours say ``Groove ticket: <url>``.
+    Any of them counts: one card per ticket, whoever made it.
+    """
+    return re.search(re.escape(ticket_url) + r"(?![0-9])", text) is not None
+
+
+def carries_our_marker(text: str, ticket_url: str) -> bool:
+    return any(line.strip() == marker_line(ticket_url) for line in text.splitlines())
+
+
+def received_text(when: datetime, timezone: str) -> str:
+    local = when.astimezone(ZoneInfo(timezone))
+    return local.strftime("%a %d %b %Y %H:%M ") + (local.tzname() or timezone)
+
+
+def card_description(ticket: Ticket, customer: Customer, ticket_url: str, timezone: str) -> str:
+    """The card's description: the customer's words first, then where it came from, then the marker."""
+    summary = " ".join(ticket.summary.split())
+    if len(summary) > SUMMARY_LIMIT:
+        summary = summary[:SUMMARY_LIMIT - 1] + "…"
+    sender = f" ({ticket.customer_email})" if ticket.customer_email else ""
+    lines = [
+        summary or "(the first message was empty)",
+        "",
+        f"Customer: {customer.name}{sender}",
+        f"Received: {received_text(ticket.created_at, timezone)}",
+        marker_line(ticket_url),
+    ]
+    return "\n".join(lines)
+
+
+def ensure_marker(desc: str, ticket_url: str) -> str:
+    """A description that certainly ends with the marker line (a desc edited elsewhere may lack it)."""
+    return desc if carries_our_marker(desc, ticket_url) else f"{desc.rstrip()}\n{marker_line(ticket_url)}"
+
+
+def backlog_note(card_url: str, customer: str, list_name: str) -> str:
+    return f"{NOTE_PREFIX}{card_url} ({customer}, {list_name})"
+
+
+def urgent_note(reason: str) -> str:
+    return f"{URGENT_PREFIX}{one_line(reason)}"
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def same_text(a: str, b: str) -> bool:
+    """Equal once whitespace is normalised (Groove stores HTML and gives back plain text).
+
+    UNCONFIRMED: that ``plain_text_body`` of a posted message equals what was sent, modulo whitespace.
+    """
+    return one_line(a) == one_line(b)
+
+
+def find_message(thread: list[Message], *, note: bool, contains: str | None = None,
+                 equals: str | None = None) -> Message | None:
+    """The first message of the thread that an earlier attempt of ours could have posted."""
+    for message in thread:
+        if message.note != note or message.author_kind == "customer":
+            continue
+        if contains is not None and contains in message.body_text:
+            return message
+        if equals is not None and same_text(message.body_text, equals):
+            return message
+    return None
+
+
+def first_name(ticket: Ticket) -> str:
+    name = (ticket.customer_name or "").strip()
+    return name.split()[0] if name else "there"
+
+
+def default_reply(ticket: Ticket) -> str:
+    """A short, editable draft for closing as fixed; the dialog shows it before anything is sent."""
+    subject = ticket.title.strip() or "your request"
+    return (f"Hello {first_name(ticket)},\n\n"
+            f"Thanks for getting in touch about \"{subject}\". This is fixed now; please reply to this "
+            "email if you still see the problem.\n\nBest regards,\nThe support team")
+
+
+def format_timebox(left: timedelta) -> str:
+    """``1:32`` (hours:minutes, rounded up so 0:00 appears only when the time is really up)."""
+    minutes = max(0, -int(-left.total_seconds() // 60))
+    return f"{minutes // 60}:{minutes % 60:02d}"
