@@ -8,6 +8,7 @@ expected. Unknown keys are errors too, because a typo in a key would otherwise b
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 import tomllib
@@ -165,7 +166,7 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 def _is_zone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a directory, or too long
         return False
     return True
 
@@ -188,7 +189,19 @@ def _is_date(text: str) -> bool:
 
 
 def _positive(value: Any) -> bool:
-    return bool(value > 0)
+    return _finite(value) and bool(value > 0)
+
+
+def _finite(value: Any) -> bool:
+    """Numbers from TOML may be inf, nan or integers beyond float range: none is a sane setting."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _between(low: float, high: float) -> Callable[[Any], bool]:
+    return lambda v: _finite(v) and low <= v <= high
 
 
 def check_base_url(url: str, name: str) -> str | None:
@@ -229,7 +242,7 @@ def _parse_customers(r: _Reader, raw: Any) -> tuple[Customer, ...]:
         domains = r.str_list(entry, "email_domains", where, (), "a list of email domains like \"acme.example\"",
                              lambda d: "." in d and "@" not in d and " " not in d)
         days = r.get(entry, "commitment_days", where, None, (int, float), "a number of days from 0 to 5",
-                     lambda v: 0 <= v <= 5)
+                     _between(0, 5))
         if name in seen:
             r.problems.append(f"{where}.name: duplicate customer {name!r}")
         seen.add(name)
@@ -250,8 +263,8 @@ def parse_settings(data: Mapping[str, Any], *, config_path: Path, data_dir: Path
     groove = GrooveSettings(
         subdomain=r.get(g, "subdomain", "groove", "consultancy", str, "a subdomain like \"consultancy\"",
                         lambda v: bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*", v))),
-        poll_seconds=float(r.get(g, "poll_seconds", "groove", 30, (int, float), "a number of seconds >= 5",
-                                 lambda v: v >= 5)),
+        poll_seconds=float(r.get(g, "poll_seconds", "groove", 30, (int, float), "a number of seconds from 5 to 3600",
+                                 _between(5, 3600))),
         states=r.str_list(g, "states", "groove", ("unread", "opened", "pending"),
                           "a list of Groove states (unread, opened, pending, closed, spam)",
                           lambda s: s in {"unread", "opened", "pending", "closed", "spam", "follow_up", "snoozed"}),
@@ -261,11 +274,12 @@ def parse_settings(data: Mapping[str, Any], *, config_path: Path, data_dir: Path
     s = r.table(data, "sla", "sla")
     r.unknown(s, {"target_hours", "warn_hours", "clock", "timezone", "business_days", "business_hours",
                   "holidays", "pause_states"}, "sla")
-    target = float(r.get(s, "target_hours", "sla", 48, (int, float), "a positive number of hours", _positive))
+    target = float(r.get(s, "target_hours", "sla", 48, (int, float), "a number of hours above 0, at most 8760",
+                         lambda v: _positive(v) and v <= 8760))
     warn_raw = s.get("warn_hours", [12, 4])
     warn: tuple[float, ...] = (12.0, 4.0)
     if not isinstance(warn_raw, list) or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) and 0 < v < target for v in warn_raw):
+            isinstance(v, int | float) and not isinstance(v, bool) and _finite(v) and 0 < v < target for v in warn_raw):
         r.problems.append(f"sla.warn_hours: expected a list of hours between 0 and target_hours ({target:g}), "
                           f"got {warn_raw!r}")
     else:
@@ -297,8 +311,8 @@ def parse_settings(data: Mapping[str, Any], *, config_path: Path, data_dir: Path
     trello = TrelloSettings(
         support_epics_board=r.get(t, "support_epics_board", "trello", "", str, "a Trello board id"),
         lists=lists,
-        poll_seconds=float(r.get(t, "poll_seconds", "trello", 60, (int, float), "a number of seconds >= 5",
-                                 lambda v: v >= 5)),
+        poll_seconds=float(r.get(t, "poll_seconds", "trello", 60, (int, float), "a number of seconds from 5 to 3600",
+                                 _between(5, 3600))),
     )
 
     customers = _parse_customers(r, data.get("customers"))
@@ -319,8 +333,8 @@ def parse_settings(data: Mapping[str, Any], *, config_path: Path, data_dir: Path
     triage = TriageSettings(
         backlog_state=r.get(tr, "backlog_state", "triage", "closed", str, "a Groove state (closed, pending, opened)",
                             lambda v: v in ("closed", "pending", "opened")),
-        timebox_hours=float(r.get(tr, "timebox_hours", "triage", 2, (int, float), "a positive number of hours",
-                                  _positive)),
+        timebox_hours=float(r.get(tr, "timebox_hours", "triage", 2, (int, float),
+                                  "a number of hours above 0, at most 40", lambda v: _positive(v) and v <= 40)),
         done_template=r.get(tr, "done_template", "triage", TriageSettings().done_template, str, "a string"),
     )
 
@@ -362,6 +376,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, config_path: Path | N
             raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(path, [f"cannot be read: {exc}"]) from None
+        except (ValueError, RecursionError) as exc:  # tomllib: integers past the digit limit, absurd nesting
+            raise ConfigError(path, [f"not valid TOML: {type(exc).__name__}: {str(exc)[:120]}"]) from None
     return parse_settings(
         data, config_path=path, data_dir=data_path,
         groove_url=env.get("SUPPORTDESK_GROOVE_URL") or DEFAULT_GROOVE_URL,

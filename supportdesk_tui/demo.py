@@ -83,11 +83,15 @@ def start_fakes(*, clock: Clock | None = None, port: int = 0, seed: str = "demo"
     trello = TrelloFake(clock=clock, key=DEMO_TRELLO_KEY, token=DEMO_TRELLO_TOKEN)
     by_customer: dict[str, list[int]] = {}
     domains = {c.domain: c.name for c in DEMO_CUSTOMERS}
+    titles: dict[int, str] = {}
     for number, ticket in sorted(groove.tickets_snapshot().items()):
         name = domains.get(ticket.customer_email.rsplit("@", 1)[-1])
-        if name is not None:
+        # Cards link tickets that were backlogged earlier, so closed ones (an open ticket with a card
+        # would already have been dealt with).
+        if name is not None and ticket.state == "closed":
             by_customer.setdefault(name, []).append(number)
-    seed_trello(trello, now, ticket_numbers_by_customer=by_customer, seed=seed)
+            titles[number] = ticket.title
+    seed_trello(trello, now, ticket_numbers_by_customer=by_customer, seed=seed, ticket_titles=titles)
     env.trello = trello
     env.trello_server = start_trello_fake(trello, port=port + 1 if port else 0,
                                           faults=Faults(latency_ms=latency_ms, error_rate=error_rate))

@@ -82,7 +82,7 @@ def test_base_url_policy(url: str, ok: bool) -> None:
 
 
 @pytest.mark.parametrize(("toml", "needle"), [
-    ("[groove]\npoll_seconds = 'often'", "groove.poll_seconds: expected a number of seconds >= 5"),
+    ("[groove]\npoll_seconds = 'often'", "groove.poll_seconds: expected a number of seconds from 5 to 3600"),
     ("[groove]\npoll_seconds = 1", "groove.poll_seconds"),
     ("[groove]\npoll_seconds = true", "groove.poll_seconds"),
     ("[groove]\nstates = ['open']", "groove.states"),

@@ -6,7 +6,7 @@ pagination and error mapping are in the path too. Whatever comes back must be a 
 text is safe for a terminal, or an :class:`ApiError`; any other exception is a bug.
 
 Inputs that still crash code outside the parsers are kept out of the random strategies and pinned by
-the strict ``xfail`` tests at the end (each names the fix), so they flip to failures once fixed.
+the tests at the end (each was a bug found by fuzzing, now fixed).
 """
 
 from __future__ import annotations
@@ -403,16 +403,12 @@ async def _groove_answer(server: FakeServer, answer: Crafted, body: bytes) -> No
         await GrooveClient(http, server.url, "groove-secret-0000", retry_attempts=1).list_open_tickets(["opened"])
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError,
-                   reason="groove.py _decode catches ValueError only: add RecursionError")
 async def test_deeply_nested_json_from_groove_is_a_bad_payload(crafted: tuple[Crafted, FakeServer]) -> None:
     answer, server = crafted
     with pytest.raises(BadPayloadError):
         await _groove_answer(server, answer, DEEP_JSON)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="groove.py _as_int uses str.isdigit(): accept [0-9]{1,18} only")
 @pytest.mark.parametrize("total_pages", ["²", "9" * 5000], ids=["superscript", "5000-digits"])
 async def test_odd_digit_strings_in_groove_pagination_are_ignored(crafted: tuple[Crafted, FakeServer],
                                                                   total_pages: str) -> None:
@@ -427,9 +423,6 @@ async def _trello_answer(server: FakeServer, answer: Crafted, body: bytes) -> No
         await client.load_board("5f1a2b3c0000000000000a01")
 
 
-@pytest.mark.xfail(strict=True, raises=(RecursionError, ValueError),
-                   reason="trello_errors.map_error maps only requests' JSONDecodeError and PayloadShapeError; "
-                          "json's RecursionError and the int-digits ValueError escape unmapped")
 @pytest.mark.parametrize("body", [DEEP_JSON, b'{"id": 1' + b"0" * 5000 + b"}"], ids=["deep", "huge-int"])
 async def test_undecodable_trello_json_is_a_bad_payload(crafted: tuple[Crafted, FakeServer], body: bytes) -> None:
     answer, server = crafted
@@ -437,9 +430,6 @@ async def test_undecodable_trello_json_is_a_bad_payload(crafted: tuple[Crafted, 
         await _trello_answer(server, answer, body)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="trello.py check_auth/list_boards return the server's username and board names raw "
-                          "(doctor prints them): pass them through displayable()")
 async def test_trello_names_read_outside_the_parsers_are_safe_to_show(crafted: tuple[Crafted, FakeServer]) -> None:
     answer, server = crafted
     async with TrelloClient(server.origin + "/1", "trello-key-0000", "trello-token-0000",
@@ -451,8 +441,6 @@ async def test_trello_names_read_outside_the_parsers_are_safe_to_show(crafted: t
     assert not FORBIDDEN.search(username + "".join(name for _, name in boards))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="groove.py get_assignee/get_state return the server's text raw: use displayable()")
 async def test_groove_values_read_outside_the_parsers_are_safe_to_show(crafted: tuple[Crafted, FakeServer]) -> None:
     answer, server = crafted
     async with httpx.AsyncClient() as http:

@@ -20,7 +20,7 @@ class ApiError(Exception):
                  secrets: tuple[str | None, ...] = ()) -> None:
         self.service = service
         self.status = status
-        self.body = redact(body[:MAX_BODY], secrets)
+        self.body = redact(body, secrets)[:MAX_BODY]  # redact first: a cut token would no longer match
         text = redact(message, secrets)
         super().__init__(f"{service}: {text}" + (f" (HTTP {status})" if status else ""))
 

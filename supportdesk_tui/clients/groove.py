@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +39,7 @@ from supportdesk_tui.clients.retry import (
     call_with_retries,
     parse_retry_after,
 )
+from supportdesk_tui.domain.redact import displayable
 from supportdesk_tui.domain.tickets import Message, Ticket
 
 log = logging.getLogger(__name__)
@@ -57,10 +59,13 @@ class _Pagination:
     total_count: int | None
 
 
+_DIGITS = re.compile(r"[0-9]{1,18}")  # not str.isdigit(): that accepts "²" and 5,000-digit strings
+
+
 def _as_int(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         return int(value)
     return None
 
@@ -159,7 +164,7 @@ class GrooveClient:
         state = self._member(await self._call("GET", path, idempotent=True), "state", f"GET {path}")
         if not isinstance(state, str) or not state.strip():
             raise BadPayloadError(SERVICE, f"GET {path} gave no state", body=repr(state), secrets=self._secrets)
-        return state.strip().lower()
+        return displayable(state.strip().lower())
 
     async def set_state(self, number: int, state: str) -> None:
         # UNCONFIRMED: the PUT's status and body; any 2xx is taken as done and the body is ignored.
@@ -175,10 +180,11 @@ class GrooveClient:
         if isinstance(agent, Mapping):
             email = agent.get("email")
             if isinstance(email, str) and email.strip():
-                return email.strip()
-            return last_segment(agent.get("href"))
+                return displayable(email.strip())
+            segment = last_segment(agent.get("href"))
+            return displayable(segment) if segment else None
         assignee = payload.get("assignee")
-        return (assignee.strip() or None) if isinstance(assignee, str) else None
+        return (displayable(assignee.strip()) or None) if isinstance(assignee, str) else None
 
     async def set_assignee(self, number: int, email: str) -> None:
         # UNCONFIRMED: the PUT's status and body; any 2xx is taken as done.
@@ -320,7 +326,7 @@ class GrooveClient:
             return None
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, absurdly deep, or an integer past the digit limit
             raise BadPayloadError(SERVICE, f"{what} answered {response.status_code} with a body that is not "
                                   f"JSON: {_snippet(response)}", body=response.text,
                                   secrets=self._secrets) from None

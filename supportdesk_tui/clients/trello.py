@@ -38,6 +38,7 @@ from supportdesk_tui.clients.trello_errors import WriteOutcomeUnknownError, alre
 from supportdesk_tui.clients.trello_scrub import ScrubFilter, scrub
 from supportdesk_tui.clients.trello_session import RateLimitState, RebasingSession, RequestBudget
 from supportdesk_tui.domain.boards import Board, Card, Label, Member
+from supportdesk_tui.domain.redact import displayable
 
 SERVICE = "Trello"
 __all__ = ["CHANGE_POLL_LIMIT", "AuthMode", "TrelloClient", "WriteOutcomeUnknownError"]
@@ -115,7 +116,8 @@ class TrelloClient:
             data = self._fetch("GET", "/members/me/boards", {"filter": "open", "fields": "name"})
             if not isinstance(data, list):
                 raise parse.PayloadShapeError("boards answer is not a list")
-            return [(str(b["id"]), str(b.get("name", ""))) for b in data if isinstance(b, Mapping) and "id" in b]
+            return [(str(b["id"]), displayable(str(b.get("name", "")))) for b in data
+                    if isinstance(b, Mapping) and "id" in b]
 
         return await self._call("list_boards", job, idempotent=True)
 
@@ -125,7 +127,7 @@ class TrelloClient:
             data = self._fetch("GET", "/members/me", {"fields": "username"})
             if not isinstance(data, Mapping) or not isinstance(data.get("username"), str):
                 raise parse.PayloadShapeError("member answer without username")
-            return str(data["username"])
+            return displayable(str(data["username"]))
 
         return await self._call("check_auth", job, idempotent=True)
 

@@ -45,7 +45,8 @@ def map_error(exc: Exception, *, idempotent: bool, secrets: tuple[str | None, ..
     if isinstance(exc, trello.ResourceUnavailable):
         return map_status(int(getattr(exc, "_status", 0) or 0), _detail(exc), idempotent=idempotent, secrets=s,
                           retry_after=retry_after)
-    if isinstance(exc, requests.exceptions.JSONDecodeError | PayloadShapeError):
+    if isinstance(exc, requests.exceptions.JSONDecodeError | PayloadShapeError | RecursionError) or (
+            isinstance(exc, ValueError) and not isinstance(exc, requests.exceptions.RequestException)):
         return BadPayloadError(SERVICE, f"unexpected answer: {scrub(str(exc), s)}", secrets=s)
     if isinstance(exc, requests.exceptions.ConnectTimeout) or _refused(exc):
         return NotSentError(SERVICE, f"cannot connect: {scrub(str(exc), s)}", secrets=s)

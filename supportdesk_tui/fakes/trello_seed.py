@@ -61,7 +61,8 @@ def ticket_link(number: int) -> str:
 
 
 def seed_trello(fake: TrelloFake, now: datetime, *,
-                ticket_numbers_by_customer: Mapping[str, Sequence[int]] | None = None, seed: str = "demo") -> None:
+                ticket_numbers_by_customer: Mapping[str, Sequence[int]] | None = None, seed: str = "demo",
+                ticket_titles: Mapping[int, str] | None = None) -> None:
     """Fill ``fake`` with the demo boards; the same ``seed`` and ``now`` give the same content.
 
     ``ticket_numbers_by_customer`` maps a customer's name (or e-mail domain) to Groove ticket
@@ -76,14 +77,14 @@ def seed_trello(fake: TrelloFake, now: datetime, *,
     for customer in DEMO_CUSTOMERS:
         rng = random.Random(f"{seed}:trello:{customer.name}")
         tickets = list(numbers.get(customer.name) or numbers.get(customer.domain) or ())
-        cards = _seed_customer(fake, customer, now, rng, tickets)
+        cards = _seed_customer(fake, customer, now, rng, tickets, ticket_titles or {})
         up_next += [(customer, c) for c in cards["Up next"]]
         completed += [(customer, c) for c in cards["Recently Completed"]]
     _seed_epics(fake, now, random.Random(f"{seed}:trello:epics"), up_next, completed)
 
 
 def _seed_customer(fake: TrelloFake, customer: DemoCustomer, now: datetime, rng: random.Random,
-                   tickets: list[int]) -> dict[str, list[str]]:
+                   tickets: list[int], titles: Mapping[int, str]) -> dict[str, list[str]]:
     board = fake.add_board(customer.board_id, customer.name, CUSTOMER_LISTS, members=DEMO_DEVELOPERS)
     for name, color in KINDS:
         fake.add_label(board, name, color)
@@ -102,8 +103,8 @@ def _seed_customer(fake: TrelloFake, customer: DemoCustomer, now: datetime, rng:
         list_name = "Up next" if i % 3 == 2 else "New Issues"
         desc = (f"{contact} wrote in about this on Groove.\n\nTicket: {ticket_link(number)}\n\n"
                 f"Affects the {customer.product}.")
-        made[list_name].append(_card(fake, board, list_name, rng.choice(_TICKET_WORK).format(topic=topic), desc,
-                                     now, rng))
+        name = titles.get(number) or rng.choice(_TICKET_WORK).format(topic=topic)  # the ticket's subject if known
+        made[list_name].append(_card(fake, board, list_name, name, desc, now, rng))
     for list_name in places:
         title = topics.pop() if topics and rng.random() < 0.75 else rng.choice(_PRODUCT_WORK).format(
             product=customer.product)
