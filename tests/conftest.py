@@ -94,25 +94,55 @@ def groove(clock: FixedClock) -> Iterator[Any]:
         server.stop()
 
 
-@pytest.fixture
-def make_settings(tmp_path: Path, groove: Any) -> Callable[..., Any]:
-    """Settings like the demo's (demo customers and team), pointed at the fakes, data in tmp."""
-    from supportdesk_tui.config import parse_settings
+DEMO_TEAM = {"developers": ["ana", "ben", "chloe", "dev"], "triage_leads": ["ana", "ben"]}
+
+
+def demo_config(**sections: Any) -> dict[str, Any]:
+    """A config document like the demo's (demo customers and team); keyword sections replace the defaults."""
     from supportdesk_tui.fakes.demo_customers import DEMO_CUSTOMERS, DEMO_ME, SUPPORT_EPICS_BOARD_ID
 
+    data: dict[str, Any] = {
+        "groove": {"poll_seconds": 30, "bell": False},
+        "sla": {"target_hours": 48, "warn_hours": [12, 4]},
+        "trello": {"support_epics_board": SUPPORT_EPICS_BOARD_ID},
+        "customers": [{"name": c.name, "trello_board": c.board_id, "email_domains": [c.domain],
+                       "commitment_days": c.commitment_days} for c in DEMO_CUSTOMERS],
+        "team": {"me": DEMO_ME, **DEMO_TEAM},
+    }
+    data.update(sections)
+    return data
+
+
+def build_settings(tmp_path: Path, groove_url: str, trello_url: str, **sections: Any) -> Any:
+    """Validated settings from :func:`demo_config`, pointed at the given fakes, data under ``tmp_path``."""
+    from supportdesk_tui.config import parse_settings
+
+    return parse_settings(demo_config(**sections), config_path=tmp_path / "config.toml",
+                          data_dir=tmp_path / "data", groove_url=groove_url, trello_url=trello_url)
+
+
+async def no_wait(_seconds: float) -> None:
+    """A retry sleep that does not sleep: tests count attempts, they never wait for them."""
+
+
+def fast_trello_options() -> dict[str, Any]:
+    """Fast retries and no client-side request budget, for tests that count requests."""
+    from supportdesk_tui.clients.retry import RetryPolicy
+    from supportdesk_tui.clients.trello_session import RequestBudget
+
+    return {"retry": RetryPolicy(attempts=2, backoff_multiplier=0.01, backoff_max=0.02, max_wait=0.05,
+                                 sleep=no_wait),
+            "budget": RequestBudget(max_requests=100_000, window_s=1.0), "timeout": 5}
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, groove: Any) -> Callable[..., Any]:
+    """Settings like the demo's, on the Groove fake (Trello points at a dead port), data in tmp."""
+    from supportdesk_tui.fakes.demo_customers import DEMO_ME
+
     def build(**sections: Any) -> Any:
-        data: dict[str, Any] = {
-            "groove": {"poll_seconds": 30, "bell": False},
-            "sla": {"target_hours": 48, "warn_hours": [12, 4]},
-            "trello": {"support_epics_board": SUPPORT_EPICS_BOARD_ID},
-            "customers": [{"name": c.name, "trello_board": c.board_id, "email_domains": [c.domain],
-                           "commitment_days": c.commitment_days} for c in DEMO_CUSTOMERS],
-            "team": {"me": DEMO_ME, "developers": ["ana", "ben", "chloe", "dev"], "triage_leads": ["ana", "ben"],
-                     "triage": ["ana", "chloe"]},
-        }
-        data.update(sections)
-        return parse_settings(data, config_path=tmp_path / "config.toml", data_dir=tmp_path / "data",
-                              groove_url=groove.server.url, trello_url="http://127.0.0.1:9/1")
+        sections.setdefault("team", {"me": DEMO_ME, **DEMO_TEAM, "triage": ["ana", "chloe"]})
+        return build_settings(tmp_path, groove.server.url, "http://127.0.0.1:9/1", **sections)
 
     return build
 

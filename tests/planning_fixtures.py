@@ -12,33 +12,20 @@ from typing import Any
 
 import pytest
 
-from supportdesk_tui.clients.retry import RetryPolicy
-from supportdesk_tui.clients.trello_session import RequestBudget
-from supportdesk_tui.config import Settings, parse_settings
+from supportdesk_tui.config import Settings
 from supportdesk_tui.domain.clock import FixedClock
 from supportdesk_tui.fakes.base import FakeServer
 from supportdesk_tui.fakes.demo_customers import (
-    DEMO_CUSTOMERS,
-    DEMO_ME,
     DEMO_TRELLO_KEY,
     DEMO_TRELLO_TOKEN,
-    SUPPORT_EPICS_BOARD_ID,
 )
 from supportdesk_tui.fakes.trello_fake import TrelloFake, start_trello_fake
 from supportdesk_tui.fakes.trello_seed import seed_trello
 from supportdesk_tui.services.container import Services
 from supportdesk_tui.store import Store
-from tests.conftest import FAST_RETRIES, NOW
+from tests.conftest import FAST_RETRIES, NOW, build_settings, fast_trello_options
 
-
-async def _no_wait(_: float) -> None:
-    return None
-
-
-def trello_options() -> dict[str, Any]:
-    """Fast retries and no client-side budget: tests count requests, they never wait for a window."""
-    return {"retry": RetryPolicy(attempts=2, backoff_multiplier=0.001, backoff_max=0.001, sleep=_no_wait),
-            "budget": RequestBudget(max_requests=100_000)}
+trello_options = fast_trello_options
 
 
 class TrelloEnv:
@@ -68,17 +55,9 @@ def plan_settings(tmp_path: Path, groove: Any, trello: TrelloEnv) -> Callable[..
     """Settings like the demo's, on both fakes; keyword sections replace the defaults."""
 
     def build(**sections: Any) -> Settings:
-        data: dict[str, Any] = {
-            "groove": {"poll_seconds": 30, "bell": False},
-            "sla": {"target_hours": 48, "warn_hours": [12, 4], "timezone": "Europe/London"},
-            "trello": {"support_epics_board": SUPPORT_EPICS_BOARD_ID},
-            "customers": [{"name": c.name, "trello_board": c.board_id, "email_domains": [c.domain],
-                           "commitment_days": c.commitment_days} for c in DEMO_CUSTOMERS],
-            "team": {"me": DEMO_ME, "developers": ["ana", "ben", "chloe", "dev"], "triage_leads": ["ana", "ben"]},
-        }
-        data.update(sections)
-        return parse_settings(data, config_path=tmp_path / "config.toml", data_dir=tmp_path / "data",
-                              groove_url=groove.server.url, trello_url=trello.server.url)
+        sections.setdefault("sla", {"target_hours": 48, "warn_hours": [12, 4], "timezone": "Europe/London"})
+        settings: Settings = build_settings(tmp_path, groove.server.url, trello.server.url, **sections)
+        return settings
 
     return build
 

@@ -17,9 +17,7 @@ from typing import Any
 
 import pytest
 
-from supportdesk_tui.clients.retry import RetryPolicy
-from supportdesk_tui.clients.trello_session import RequestBudget
-from supportdesk_tui.config import Settings, parse_settings
+from supportdesk_tui.config import Settings
 from supportdesk_tui.domain.clock import FixedClock
 from supportdesk_tui.fakes.base import FakeServer, Request, Response
 from supportdesk_tui.fakes.demo_customers import (
@@ -31,22 +29,15 @@ from supportdesk_tui.fakes.demo_customers import (
 )
 from supportdesk_tui.fakes.trello_fake import TrelloFake, start_trello_fake
 from supportdesk_tui.store import Store
-from tests.conftest import FAST_RETRIES, NOW
+from tests.conftest import DEMO_TEAM, FAST_RETRIES, NOW, fast_trello_options
+from tests.conftest import build_settings as shared_build_settings
 
 CUSTOMER_LISTS = ("New Issues", "Up next", "Recently Completed", "Done")
 ACME = DEMO_CUSTOMERS[0]
 BLUEBIRD = DEMO_CUSTOMERS[1]
 
 
-async def _no_wait(_seconds: float) -> None:
-    return None
-
-
-def trello_options() -> dict[str, Any]:
-    """Fast retries, and a budget that never makes a test wait."""
-    return {"retry": RetryPolicy(attempts=2, backoff_multiplier=0.01, backoff_max=0.02, max_wait=0.05,
-                                 sleep=_no_wait),
-            "budget": RequestBudget(max_requests=100_000, window_s=1.0), "timeout": 5}
+trello_options = fast_trello_options
 
 
 class Processed:
@@ -109,18 +100,9 @@ def groove_processed(groove: Any) -> Processed:
 
 
 def build_settings(tmp_path: Path, groove_url: str, trello_url: str, **sections: Any) -> Settings:
-    data: dict[str, Any] = {
-        "groove": {"poll_seconds": 30, "bell": False, "subdomain": "consultancy"},
-        "sla": {"target_hours": 48, "warn_hours": [12, 4]},
-        "trello": {"support_epics_board": SUPPORT_EPICS_BOARD_ID},
-        "customers": [{"name": c.name, "trello_board": c.board_id, "email_domains": [c.domain],
-                       "commitment_days": c.commitment_days} for c in DEMO_CUSTOMERS],
-        "team": {"me": DEMO_ME, "developers": ["ana", "ben", "chloe", "dev"], "triage_leads": ["ana", "ben"],
-                 "triage": ["ana", "chloe"]},
-    }
-    data.update(sections)
-    return parse_settings(data, config_path=tmp_path / "config.toml", data_dir=tmp_path / "data",
-                          groove_url=groove_url, trello_url=trello_url)
+    sections.setdefault("team", {"me": DEMO_ME, **DEMO_TEAM, "triage": ["ana", "chloe"]})
+    settings: Settings = shared_build_settings(tmp_path, groove_url, trello_url, **sections)
+    return settings
 
 
 @pytest.fixture
