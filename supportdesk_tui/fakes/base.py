@@ -152,6 +152,7 @@ class FakeServer:
         self.faults = faults or Faults()
         self.prefix = prefix
         self.log: deque[LoggedRequest] = deque(maxlen=LOG_LIMIT)  # bounded: a soak runs for days
+        self.record = True  # tests read the log; the soak turns it off so it measures the app, not the log
         self._log_lock = threading.Lock()
         self._httpd = _QuietServer((host, port), self._make_handler_class())
         self._thread: threading.Thread | None = None
@@ -209,6 +210,8 @@ class FakeServer:
             self.log.clear()
 
     def _record(self, req: Request) -> None:
+        if not self.record:
+            return
         with self._log_lock:
             self.log.append(LoggedRequest(req.method, req.path, req.query, req.headers, req.body, time.time()))
 
