@@ -80,6 +80,8 @@ class InboxService:
             clock = clock_for(ticket, policy, history)
             self._clock_cache[ticket.number] = (key, clock)
             clocks[ticket.number] = clock
+        for number in [n for n in self._clock_cache if n not in clocks]:
+            del self._clock_cache[number]  # left the queue: keep the cache the size of the queue
         return clocks
 
     def _week(self, histories: dict[int, TicketHistory], now: datetime) -> WeekFigures:
