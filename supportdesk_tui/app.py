@@ -54,6 +54,11 @@ PROJECTOR_THEME = Theme(
 )
 
 
+def escape_markdown(text: str) -> str:
+    """Journal lines quote ticket subjects and server errors: show them as text, not as Markdown."""
+    return "".join(f"\\{ch}" if ch in "\\`*_[]<>#|" else ch for ch in text)
+
+
 class SupportDeskApp(App[None]):
     TITLE = "supportdesk"
     CSS_PATH = "app.tcss"
@@ -129,13 +134,24 @@ class SupportDeskApp(App[None]):
             refresh()
 
     def action_help(self) -> None:
+        self._show_help()
+
+    @work(group="help", exclusive=True, exit_on_error=False)
+    async def _show_help(self) -> None:
+        """The screen's keys as bound now, plus any journaled actions still in flight (read off the loop)."""
         from supportdesk_tui.screens.help import HelpScreen  # Markdown is heavy; load it when asked
 
         if isinstance(self.screen, HelpScreen):
             return
+        screen = self.screen
         extra = ("## Everywhere\n`1` Inbox · `2` Boards · `3` Planning · `r` refresh · `?` help · "
                  "`ctrl+p` command palette · `q` quit")
-        self.push_screen(HelpScreen(self.screen, extra))
+        pending = await self.services.journal.pending_descriptions()
+        if pending:
+            extra += "\n\n## Actions in flight (journaled; they finish when the service answers)\n" + "\n".join(
+                f"- {escape_markdown(line)}" for line in pending)
+        if self.screen is screen:
+            self.push_screen(HelpScreen(screen, extra))
 
     def action_request_quit(self) -> None:
         pending = self.pending_actions()

@@ -150,7 +150,7 @@ async def test_help_lists_remapped_keys(groove: Any, make_app: Any) -> None:
     async with make_app(keys={"inbox.mine": "M"}).run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
         from supportdesk_tui.screens.help import HelpScreen
 
         assert isinstance(pilot.app.screen, HelpScreen)
@@ -209,3 +209,17 @@ async def test_week_figures_keep_a_breach_after_close(groove: Any, make_app: Any
     store = Store.in_dir(settings.data_dir)
     figures = store.load_week_figures("2026-W48")
     assert figures is not None and figures[0]["breached"] == 1
+
+
+async def test_help_lists_actions_still_in_flight(groove: Any, make_app: Any) -> None:
+    number = add(groove, 3, "Printer *on fire*")
+    async with make_app().run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        ticket = pilot.app.screen._data.tickets[0]
+        groove.server.faults.down = True
+        result = await pilot.app.services.triage.note(ticket, "Checked the logs")
+        assert result.status == "pending"
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = " ".join(str(w.render()) for w in pilot.app.screen.query("Markdown, MarkdownBlock"))
+        assert "Actions in flight" in text and f"#{number}" in text

@@ -378,7 +378,7 @@ async def test_holidays_are_marked_and_the_palette_and_help_know_the_keys(make_p
         await settle(pilot, 1)
         assert plan_of(pilot).week == W48.next()
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
         from supportdesk_tui.screens.help import HelpScreen
 
         assert isinstance(pilot.app.screen, HelpScreen)
