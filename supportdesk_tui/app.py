@@ -17,10 +17,8 @@ from textual.theme import Theme
 
 from supportdesk_tui.config import Settings
 from supportdesk_tui.domain.clock import Clock
-from supportdesk_tui.screens.boards import BoardsScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.inbox import InboxScreen
-from supportdesk_tui.screens.planning import PlanningScreen
 from supportdesk_tui.services.container import Services
 
 HOUSE_THEME = Theme(
@@ -54,6 +52,19 @@ PROJECTOR_THEME = Theme(
 )
 
 
+def _boards_screen() -> Screen[Any]:
+    """Imported on first use: the Boards and Planning screens are a sixth of cold start otherwise."""
+    from supportdesk_tui.screens.boards import BoardsScreen
+
+    return BoardsScreen()
+
+
+def _planning_screen() -> Screen[Any]:
+    from supportdesk_tui.screens.planning import PlanningScreen
+
+    return PlanningScreen()
+
+
 def escape_markdown(text: str) -> str:
     """Journal lines quote ticket subjects and server errors: show them as text, not as Markdown."""
     return "".join(f"\\{ch}" if ch in "\\`*_[]<>#|" else ch for ch in text)
@@ -64,8 +75,8 @@ class SupportDeskApp(App[None]):
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "inbox": InboxScreen,
-        "boards": BoardsScreen,
-        "planning": PlanningScreen,
+        "boards": lambda: _boards_screen(),
+        "planning": lambda: _planning_screen(),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "show_mode('inbox')", "Inbox", id="app.inbox", tooltip="The Groove queue"),

@@ -92,6 +92,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _check_keys(settings: Settings) -> None:
+    if not settings.keys:
+        return  # nothing to check, and no reason to import every screen before the first paint
     from supportdesk_tui.bootstrap import known_binding_ids
 
     unknown = sorted(set(settings.keys) - known_binding_ids())
