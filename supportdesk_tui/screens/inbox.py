@@ -7,8 +7,8 @@ memory and touches only cells whose text changed.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar, cast
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -64,15 +64,13 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         self._mine = False
         self._filter = ""
         self._seen_new: set[int] = set()
+        self._count_cache: tuple[InboxData, datetime, datetime, dict[SlaStatus, int]] | None = None
         self._poll: Timer | None = None
         self._ticker: Timer | None = None
 
     @property
     def desk(self) -> SupportDeskApp:
-        from supportdesk_tui.app import SupportDeskApp
-
-        assert isinstance(self.app, SupportDeskApp)
-        return self.app
+        return cast("SupportDeskApp", self.app)  # called per row and per tick: no import, no isinstance
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(id="header")
@@ -236,6 +234,24 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         self.query_one(TicketTable).tick(self.desk.clock.now())
         self._update_header()
 
+    def _counts(self, data: InboxData, now: datetime) -> dict[SlaStatus, int]:
+        """Tickets per state, recounted only when the queue changed or some ticket crossed a threshold
+        (the next crossing instant is known from the precomputed clocks): the 1 s tick stays cheap."""
+        cached = self._count_cache
+        if cached is not None and cached[0] is data and cached[1] <= now < cached[2]:
+            return cached[3]
+        counts = {s: 0 for s in SlaStatus}
+        next_change = datetime.max.replace(tzinfo=UTC)
+        for t in data.tickets:
+            clock = data.clocks[t.number]
+            counts[clock.status(now)] += 1
+            if clock.final is None:
+                for instant in (*clock.warn_at, clock.deadline):
+                    if instant is not None and now < instant < next_change:
+                        next_change = instant
+        self._count_cache = (data, now, next_change, counts)
+        return counts
+
     def _update_header(self) -> None:
         header = self.query_one(DeskHeader)
         settings = self.desk.settings
@@ -245,10 +261,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         if data is None:
             header.left, header.right = left, "· loading…"
             return
-        now = self.desk.clock.now()
-        counts = {s: 0 for s in SlaStatus}
-        for t in data.tickets:
-            counts[data.clocks[t.number].status(now)] += 1
+        counts = self._counts(data, self.desk.clock.now())
         parts = [f"{counts[s]} {GLYPHS[s]} {s.value}" for s in
                  (SlaStatus.OK, SlaStatus.AT_RISK, SlaStatus.BREACHED, SlaStatus.PAUSED) if counts[s]]
         synced = self._local(data.synced_at).strftime("%H:%M:%S") if data.synced_at else "never"
