@@ -6,6 +6,7 @@ exactly the same App against the loopback fakes with a frozen clock.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
@@ -114,6 +115,8 @@ class SupportDeskApp(App[None]):
 
     @work(group="journal-resume", exit_on_error=False)
     async def _resume_journal(self) -> None:
+        if not self.services.workflows_loaded:
+            await asyncio.to_thread(self.services.load_workflows)  # every handler known before replaying
         for outcome in await self.services.journal.resume():
             if outcome.status == "done":
                 self.notify(outcome.message, title="Finished an earlier action", markup=False)
@@ -128,6 +131,8 @@ class SupportDeskApp(App[None]):
     def triage_pair(self) -> tuple[str, ...]:
         """Who is on triage this week: the Planning rota (its first call reads it in the background and
         shows ``[team] triage`` meanwhile)."""
+        if not self.services.workflows_loaded:
+            return self.settings.team.triage  # until the rota is loaded, just after the first paint
         return self.services.planning.current_pair()
 
     def pending_actions(self) -> int:

@@ -15,11 +15,9 @@ from supportdesk_tui.config import Settings
 from supportdesk_tui.credentials import Credentials
 from supportdesk_tui.domain.clock import Clock
 from supportdesk_tui.domain.customers import CustomerDirectory
-from supportdesk_tui.services.boards import BoardsService
 from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.inbox import InboxService
 from supportdesk_tui.services.journal import Journal
-from supportdesk_tui.services.planning import PlanningService
 from supportdesk_tui.services.triage import TriageService
 from supportdesk_tui.store import Store
 
@@ -28,6 +26,8 @@ if TYPE_CHECKING:
 
     from supportdesk_tui.clients.groove import GrooveClient
     from supportdesk_tui.clients.trello import TrelloClient
+    from supportdesk_tui.services.boards import BoardsService
+    from supportdesk_tui.services.planning import PlanningService
 
 
 class Services:
@@ -44,12 +44,40 @@ class Services:
         self._trello_client: TrelloClient | None = None
         self._open_lock = asyncio.Lock()
         self.journal = Journal(store, clock)
+        self.journal.loader = self.load_workflows
         self.directory = CustomerDirectory(settings.customers)
         self.context = ServiceContext(settings, store, clock, self.journal, self.groove, self.trello, self.directory)
         self.inbox = InboxService(settings, store, clock, connect=self.groove, directory=self.directory)
         self.triage = TriageService(self.context)
-        self.boards = BoardsService(self.context)
-        self.planning = PlanningService(self.context)
+        self._boards: BoardsService | None = None
+        self._planning: PlanningService | None = None
+
+    # The Boards and Planning workflows are imported on first use (a fifth of cold start otherwise).
+    # Their journal handlers must be registered before the journal replays anything, so the App calls
+    # load_workflows() before resuming (after the first paint).
+    @property
+    def boards(self) -> BoardsService:
+        if self._boards is None:
+            from supportdesk_tui.services.boards import BoardsService
+
+            self._boards = BoardsService(self.context)
+        return self._boards
+
+    @property
+    def planning(self) -> PlanningService:
+        if self._planning is None:
+            from supportdesk_tui.services.planning import PlanningService
+
+            self._planning = PlanningService(self.context)
+        return self._planning
+
+    @property
+    def workflows_loaded(self) -> bool:
+        return self._boards is not None and self._planning is not None
+
+    def load_workflows(self) -> None:
+        """Import and build the Boards and Planning services (registers their journal handlers)."""
+        _ = self.boards, self.planning
 
     @property
     def pending_count(self) -> int:

@@ -94,6 +94,7 @@ class Outcome:
 
 class Journal:
     def __init__(self, store: Store, clock: Clock) -> None:
+        self.loader: Callable[[], None] | None = None  # registers handlers that are imported lazily
         self.store = store
         self.clock = clock
         self._handlers: dict[str, ActionHandler] = {}
@@ -105,6 +106,8 @@ class Journal:
         self._handlers[handler.kind] = handler
 
     def handler(self, kind: str) -> ActionHandler:
+        if kind not in self._handlers and self.loader is not None:
+            self.loader()  # handlers of workflows imported on first use (see Services.load_workflows)
         try:
             return self._handlers[kind]
         except KeyError:
