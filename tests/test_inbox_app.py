@@ -223,3 +223,16 @@ async def test_help_lists_actions_still_in_flight(groove: Any, make_app: Any) ->
         await settle(pilot)
         text = " ".join(str(w.render()) for w in pilot.app.screen.query("Markdown, MarkdownBlock"))
         assert "Actions in flight" in text and f"#{number}" in text
+
+
+async def test_week_figures_count_a_breach_that_happens_between_polls(groove: Any, make_app: Any,
+                                                                      clock: Any) -> None:
+    """Nothing in the ticket's history changes, only the time: the week's figures must still move."""
+    add(groove, 47, "Nearly due")
+    async with make_app().run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        assert "0 breached" in str(pilot.app.screen.query_one("#week").render())
+        clock.advance(timedelta(hours=2))
+        await pilot.press("r")
+        await settle(pilot)
+        assert "1 breached" in str(pilot.app.screen.query_one("#week").render())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from supportdesk_tui.config import Settings
@@ -53,6 +53,7 @@ class InboxService:
         self._unchecked: set[int] = set()  # left the queue; their final state not yet asked
         self._clock_cache: dict[int, tuple[object, SlaClock]] = {}
         self._preloaded: InboxData | None = None
+        self._week_cache: tuple[str, dict[int, TicketHistory], datetime, WeekFigures] | None = None
 
     # --- history -> clocks (runs in a thread) ------------------------------------------------------
     def _histories(self) -> dict[int, TicketHistory]:
@@ -85,11 +86,22 @@ class InboxService:
         return clocks
 
     def _week(self, histories: dict[int, TicketHistory], now: datetime) -> WeekFigures:
+        """The week's figures, recomputed only when some ticket's history changed (or a deadline inside
+        the week passed): a quiet poll should not replay the clock of every ticket ever seen."""
         policy = self.settings.sla
         week = iso_week(now, policy.timezone)
+        cached = self._week_cache
+        if cached is not None and cached[0] == week and cached[1] == histories and now < cached[2]:
+            return cached[3]
         figures = week_figures(week, histories.values(), policy, now)
         self.store.save_week_figures(week, dict(figures.as_dict()), policy_version(policy), now)
+        next_breach = min((c.deadline for c in self._clock_values() if c.final is None and c.deadline is not None
+                           and c.deadline > now), default=datetime.max.replace(tzinfo=UTC))
+        self._week_cache = (week, histories, next_breach, figures)
         return figures
+
+    def _clock_values(self) -> list[SlaClock]:
+        return [clock for _, clock in self._clock_cache.values()]
 
     def _stored_week(self) -> WeekFigures | None:
         """The figures kept at the last sync: painting from the cache does not recompute the week."""
