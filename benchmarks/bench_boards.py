@@ -10,7 +10,6 @@ Run: .venv/bin/python benchmarks/bench_boards.py [--boards 6] [--cards 200] [--l
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 import tempfile
@@ -20,27 +19,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks._trello_world import world_from_args
 from supportdesk_tui.config import parse_settings
 from supportdesk_tui.demo import demo_credentials
 from supportdesk_tui.domain.clock import SystemClock
-from supportdesk_tui.fakes.base import FakeServer, Faults
-from supportdesk_tui.fakes.trello_fake import TrelloFake, start_trello_fake
+from supportdesk_tui.fakes.base import FakeServer
+from supportdesk_tui.fakes.trello_fake import TrelloFake
 from supportdesk_tui.services.container import Services
 from supportdesk_tui.store import Store
-
-LISTS = ("New Issues", "Up next", "Recently Completed", "Done")
-
-
-def build(fake: TrelloFake, boards: int, cards: int) -> list[str]:
-    fake.set_rate_limit(False)  # the bench counts our requests, not Trello's budget
-    ids = []
-    for b in range(boards):
-        board = fake.add_board(None, f"Customer {b + 1}", LISTS, members=("ben", "chloe", "dev"))
-        for i in range(cards):
-            fake.add_card(board, LISTS[i % len(LISTS)], f"Card {i} of board {b + 1}", desc="Some words " * 20,
-                          labels=(f"est:{1 + i % 3}d",) if i % 2 else (), members=("ben",) if i % 3 == 0 else ())
-        ids.append(board)
-    return ids
 
 
 def services_for(url: str, board_ids: list[str], epics: str, data_dir: Path) -> Services:
@@ -94,16 +80,9 @@ async def figures(server: FakeServer, fake: TrelloFake, board_ids: list[str], la
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--boards", type=int, default=6)
-    parser.add_argument("--cards", type=int, default=200)
-    parser.add_argument("--latency-ms", type=float, default=100.0)
-    args = parser.parse_args()
-    fake = TrelloFake()
-    board_ids = build(fake, args.boards, args.cards)
-    server = start_trello_fake(fake, faults=Faults(latency_ms=args.latency_ms))
+    fake, board_ids, server, latency = world_from_args(__doc__.splitlines()[0] if __doc__ else None)
     try:
-        asyncio.run(figures(server, fake, board_ids, args.latency_ms / 1000))
+        asyncio.run(figures(server, fake, board_ids, latency))
     finally:
         server.stop()
 

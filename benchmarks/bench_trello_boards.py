@@ -8,7 +8,6 @@ Run: .venv/bin/python benchmarks/bench_trello_boards.py [--boards 6] [--cards 20
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 import time
@@ -18,25 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import trello
 
+from benchmarks._trello_world import world_from_args
 from supportdesk_tui.clients.trello import TrelloClient
 from supportdesk_tui.clients.trello_session import RebasingSession
-from supportdesk_tui.fakes.base import Faults
 from supportdesk_tui.fakes.demo_customers import DEMO_TRELLO_KEY, DEMO_TRELLO_TOKEN
-from supportdesk_tui.fakes.trello_fake import TrelloFake, start_trello_fake
-
-LISTS = ("New Issues", "Up next", "Recently Completed", "Done")
-
-
-def build(fake: TrelloFake, boards: int, cards: int) -> list[str]:
-    fake.set_rate_limit(False)  # the bench measures our request count, not Trello's budget
-    ids = []
-    for b in range(boards):
-        board = fake.add_board(None, f"Customer {b + 1}", LISTS, members=("ben", "chloe", "dev"))
-        for i in range(cards):
-            fake.add_card(board, LISTS[i % len(LISTS)], f"Card {i} of board {b + 1}", desc="Some words " * 20,
-                          labels=(f"est:{1 + i % 3}d",) if i % 2 else (), members=("ben",) if i % 3 == 0 else ())
-        ids.append(board)
-    return ids
 
 
 async def facade_figures(url: str, board_ids: list[str], server: object, latency_s: float) -> None:
@@ -77,16 +61,9 @@ def readme_path_figures(url: str, board_ids: list[str], server: object) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--boards", type=int, default=6)
-    parser.add_argument("--cards", type=int, default=200)
-    parser.add_argument("--latency-ms", type=float, default=100.0)
-    args = parser.parse_args()
-    fake = TrelloFake()
-    board_ids = build(fake, args.boards, args.cards)
-    server = start_trello_fake(fake, faults=Faults(latency_ms=args.latency_ms))
+    _fake, board_ids, server, latency = world_from_args(__doc__.splitlines()[0] if __doc__ else None)
     try:
-        asyncio.run(facade_figures(server.url, board_ids, server, args.latency_ms / 1000))
+        asyncio.run(facade_figures(server.url, board_ids, server, latency))
         readme_path_figures(server.url, board_ids, server)
     finally:
         server.stop()
