@@ -22,9 +22,8 @@ import zlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from supportdesk_tui.clients.errors import BadPayloadError, UnavailableError
 from supportdesk_tui.domain.boards import Board, Card
 from supportdesk_tui.domain.clock import parse_instant
 from supportdesk_tui.domain.customers import Customer
@@ -49,14 +48,13 @@ from supportdesk_tui.domain.epics import (
 )
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.services.context import ServiceContext
-from supportdesk_tui.services.journal import AmbiguousWriteError, Outcome, StepFailed
+from supportdesk_tui.services.journal import Outcome, StepFailed, ambiguous_write
 
 if TYPE_CHECKING:
     from supportdesk_tui.clients.trello import TrelloClient
 
 MOVE, DONE, COPY, TO_DONE, DEDUPE, ORPHAN = ("board.move", "board.done", "epics.copy", "epics.done",
                                              "epics.dedupe", "epics.orphan")
-T = TypeVar("T")
 KEEP_FROM_SOURCE = "labels,checklists,due,members"
 REPLY_LOOKBACK = timedelta(minutes=15)  # clock skew allowance when looking for our own earlier reply
 LABEL_COLORS = ("sky", "green", "yellow", "orange", "purple", "blue", "lime", "pink")
@@ -300,7 +298,7 @@ class BoardsService:
             for message in await groove.list_messages(number):
                 if not message.note and message.created_at >= since and same_text(message.body_text, p["reply"]):
                     return {"message": message.id, "found": True}  # an earlier attempt got through
-            sent = await _ambiguous("the reply", groove.post_message(number, p["reply"], note=False))
+            sent = await ambiguous_write("the reply", groove.post_message(number, p["reply"], note=False))
             return {"message": sent.id}
         await groove.set_state(number, "closed")
         return {"state": "closed"}
@@ -340,7 +338,7 @@ class BoardsService:
                 if keeper.list_id != target:
                     await trello.move_card(keeper.id, target, "bottom")
                 return keeper.id
-            card = await _ambiguous("copying the card", trello.copy_card(
+            card = await ambiguous_write("copying the card", trello.copy_card(
                 p["source_id"], target, name=p["name"], desc=p["desc"], keep_from_source=KEEP_FROM_SOURCE))
             return card.id
         if step == "settle":
@@ -374,7 +372,8 @@ class BoardsService:
             else:
                 # Not idempotent; if its answer is lost the step is retried and finds the label by name first.
                 color = LABEL_COLORS[zlib.crc32(customer.encode()) % len(LABEL_COLORS)]
-                label_id = (await _ambiguous("creating the label", trello.create_label(board_id, customer, color))).id
+                label = await ambiguous_write("creating the label", trello.create_label(board_id, customer, color))
+                label_id = label.id
             self._labels[customer] = label_id
         await trello.add_label(card_id, label_id)
 
@@ -398,25 +397,6 @@ class BoardsService:
     async def _run_orphan(self, step: str, p: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
         await (await self.context.trello()).archive_card(p["copy_id"])
         return p["copy_id"]
-
-
-async def _ambiguous(what: str, call: Awaitable[T]) -> T:
-    """A write that is not idempotent: a lost or unreadable answer becomes :class:`AmbiguousWriteError`,
-    which the journal re-runs at once (safe, since each such step looks before writing).
-
-    A request that certainly never left (connection refused) stays a plain ``UnavailableError`` and waits.
-    """
-    from supportdesk_tui.clients.retry import NotSentError
-
-    try:
-        return await call
-    except BadPayloadError as exc:
-        raise AmbiguousWriteError(exc.service, f"{what} was accepted but its answer could not be read") from None
-    except UnavailableError as exc:
-        if isinstance(exc, NotSentError | AmbiguousWriteError):
-            raise
-        raise AmbiguousWriteError(exc.service, f"{what} got no clear answer, so it may have happened",
-                                  status=exc.status) from None
 
 
 def _copy_payload(customer: str, card: Card, link: str) -> dict[str, Any]:

@@ -23,16 +23,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from supportdesk_tui.clients.errors import ApiError, RateLimitedError, UnavailableError
+from supportdesk_tui.clients.errors import ApiError, BadPayloadError, RateLimitedError, UnavailableError
 from supportdesk_tui.domain.clock import Clock
 from supportdesk_tui.store import JournalEntry, Store
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 PENDING, DONE, FAILED, UNDONE = "pending", "done", "failed", "undone"
 ATTEMPT = "@attempt"
 IMMEDIATE_RERUNS = 1
@@ -56,6 +57,27 @@ class StepFailed(Exception):
 class AmbiguousWriteError(UnavailableError):
     """A write got no clear answer: it may have happened. Transient, and worth one immediate re-run,
     because the step looks for what it wrote before writing again."""
+
+
+async def ambiguous_write(what: str, call: Awaitable[T]) -> T:
+    """Await a write that is not idempotent; a lost or unreadable answer becomes :class:`AmbiguousWriteError`,
+    which the journal re-runs at once (safe, since such steps look for what they wrote before writing).
+
+    A request that certainly never left (connection refused) stays a plain ``UnavailableError``: the
+    service is down, and the action waits in the queue instead of being re-run at once.
+    """
+    try:
+        return await call
+    except BadPayloadError as exc:
+        raise AmbiguousWriteError(exc.service, f"{what} was accepted but its answer could not be read; "
+                                  "looking for it before trying again") from None
+    except UnavailableError as exc:
+        from supportdesk_tui.clients.retry import NotSentError  # loaded with the clients, not at start
+
+        if isinstance(exc, NotSentError | AmbiguousWriteError):
+            raise
+        raise AmbiguousWriteError(exc.service, f"{what} got no clear answer, so it may have happened; "
+                                  "looking for it before trying again", status=exc.status) from None
 
 
 class ActionHandler(Protocol):

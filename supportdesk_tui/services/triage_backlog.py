@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from supportdesk_tui.clients.errors import NotFoundError, ValidationError
 from supportdesk_tui.services.context import ServiceContext
-from supportdesk_tui.services.journal import StepFailed, tried_before
+from supportdesk_tui.services.journal import StepFailed, ambiguous_write, tried_before
 from supportdesk_tui.services.triage_marks import TriageMarks
-from supportdesk_tui.services.triage_steps import ambiguous, both, check_ticket, post_once, set_state_once
+from supportdesk_tui.services.triage_steps import both, check_ticket, post_once, set_state_once
 from supportdesk_tui.services.triage_text import backlog_note, carries_our_marker, carries_ticket
 
 if TYPE_CHECKING:
@@ -135,13 +135,13 @@ class BacklogHandler:
                 return {**found, "closed": False, "list_id": list_id, "origin": REVIVED}
             return {**found, "origin": origin}
         try:
-            card = await ambiguous("creating the Trello card",
+            card = await ambiguous_write("creating the Trello card",
                                    trello.create_card(list_id, payload["title"], payload["desc"]))
         except (NotFoundError, ValidationError):
             # the cached list id may be stale (list archived or moved): refetch the lists once, then retry
             await asyncio.to_thread(self.marks.forget_lists, payload["board"])
             list_id = await self._fetch_list_id(trello, payload)
-            card = await ambiguous("creating the Trello card",
+            card = await ambiguous_write("creating the Trello card",
                                    trello.create_card(list_id, payload["title"], payload["desc"]))
         return {**card_info(card, payload["ticket_url"]), "origin": NEW}
 

@@ -11,37 +11,15 @@ import asyncio
 from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from supportdesk_tui.clients.errors import BadPayloadError, UnavailableError
 from supportdesk_tui.domain.tickets import Ticket
-from supportdesk_tui.services.journal import AmbiguousWriteError, StepFailed
+from supportdesk_tui.services.journal import StepFailed, ambiguous_write
 from supportdesk_tui.services.triage_text import find_message
 
 if TYPE_CHECKING:
     from supportdesk_tui.clients.groove import GrooveClient
 
-T = TypeVar("T")
 A = TypeVar("A")
 B = TypeVar("B")
-
-
-async def ambiguous(what: str, call: Awaitable[T]) -> T:
-    """Await a write that is not idempotent; a lost or unreadable answer becomes :class:`AmbiguousWriteError`.
-
-    A request that certainly never left (connection refused) stays a plain ``UnavailableError``: the
-    service is down, and the action waits in the queue instead of being re-run at once.
-    """
-    try:
-        return await call
-    except BadPayloadError as exc:
-        raise AmbiguousWriteError(exc.service, f"{what} was accepted but its answer could not be read; "
-                                  "looking for it before trying again") from None
-    except UnavailableError as exc:
-        from supportdesk_tui.clients.retry import NotSentError  # loaded with the clients, not at start
-
-        if isinstance(exc, NotSentError):
-            raise
-        raise AmbiguousWriteError(exc.service, f"{what} got no clear answer, so it may have happened; "
-                                  "looking for it before trying again", status=exc.status) from None
 
 
 async def both(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]:
@@ -92,7 +70,7 @@ async def post_once(groove: GrooveClient, number: int, text: str, *, note: bool,
         if hit is not None:
             return {"id": hit.id, "found": True}
     what = "posting the note" if note else "sending the reply"
-    message = await ambiguous(what, groove.post_message(number, text, note=note, author=author or None))
+    message = await ambiguous_write(what, groove.post_message(number, text, note=note, author=author or None))
     return {"id": message.id, "found": False}
 
 
