@@ -110,6 +110,12 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        # What this process knows the tables hold, so a poll that changed nothing writes next to nothing
+        # (re-encoding and rewriting 2,000 rows every 30 s was most of the idle CPU). Filled on first use.
+        self._inbox: dict[int, Ticket] | None = None
+        self._last_state: dict[int, tuple[int, str]] | None = None
+        self._seen: set[int] | None = None
+        self.history_version = 0  # bumped on every write that changes a ticket's observed history
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> Store:
@@ -143,17 +149,42 @@ class Store:
 
     # --- inbox cache ------------------------------------------------------------------------------
     def save_inbox(self, tickets: Iterable[Ticket], synced_at: datetime) -> None:
-        """Replace the cached open queue with a fresh sync, and record observed state changes."""
-        tickets = list(tickets)
-        with self._tx() as db:
-            db.execute("DELETE FROM inbox_cache")
-            db.executemany("INSERT INTO inbox_cache(number, ticket) VALUES (?, ?)",
-                           [(t.number, ticket_to_json(t)) for t in tickets])
-            db.execute("INSERT INTO meta(key, value) VALUES ('inbox_synced_at', ?) "
-                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (_iso(synced_at),))
-            self._observe_states(db, tickets, synced_at)
-            db.executemany("INSERT OR IGNORE INTO tickets_seen(number, created_at, first_seen) VALUES (?, ?, ?)",
-                           [(t.number, _iso(t.created_at), _iso(synced_at)) for t in tickets])
+        """Make the cached open queue this fresh sync, and record observed state changes.
+
+        Only the rows that differ from what this process last read or wrote are written. The cache is
+        only a cache: should two processes share a data dir, a stale row lasts until its ticket changes.
+        """
+        fresh = {t.number: t for t in tickets}
+        with self._lock:  # the tables and the memory of them move on together
+            with self._tx() as db:
+                previous = self._inbox
+                if previous is None:
+                    db.execute("DELETE FROM inbox_cache")
+                    rows = list(fresh.values())
+                else:
+                    gone = [(n,) for n in previous if n not in fresh]
+                    db.executemany("DELETE FROM inbox_cache WHERE number = ?", gone)
+                    rows = [t for n, t in fresh.items() if previous.get(n) != t]
+                db.executemany("INSERT OR REPLACE INTO inbox_cache(number, ticket) VALUES (?, ?)",
+                               [(t.number, ticket_to_json(t)) for t in rows])
+                db.execute("INSERT INTO meta(key, value) VALUES ('inbox_synced_at', ?) "
+                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (_iso(synced_at),))
+                states = self._observe_states(db, fresh.values(), synced_at)
+                seen = self._seen_numbers(db)
+                unseen = [t for n, t in fresh.items() if n not in seen]
+                db.executemany("INSERT OR IGNORE INTO tickets_seen(number, created_at, first_seen) VALUES (?, ?, ?)",
+                               [(t.number, _iso(t.created_at), _iso(synced_at)) for t in unseen])
+            # Committed: only now does the memory of what the tables hold move on.
+            self._inbox = fresh
+            self._note_states(states)
+            seen.update(t.number for t in unseen)
+            if states or unseen:
+                self.history_version += 1
+
+    def _seen_numbers(self, db: sqlite3.Connection) -> set[int]:
+        if self._seen is None:
+            self._seen = {n for (n,) in db.execute("SELECT number FROM tickets_seen")}
+        return self._seen
 
     def seen_tickets(self) -> dict[int, datetime]:
         """Every ticket the app has ever listed, with its creation time (for the week's figures)."""
@@ -177,12 +208,27 @@ class Store:
         with self._lock:
             rows = self._db.execute("SELECT ticket FROM inbox_cache").fetchall()
             synced = self._db.execute("SELECT value FROM meta WHERE key = 'inbox_synced_at'").fetchone()
-        return [ticket_from_json(r[0]) for r in rows], _dt(synced[0]) if synced else None
+            tickets = [ticket_from_json(r[0]) for r in rows]
+            self._inbox = {t.number: t for t in tickets}
+        return tickets, _dt(synced[0]) if synced else None
 
     # --- observed history (Groove v1 has no state history; we keep what we saw) -------------------
-    def _observe_states(self, db: sqlite3.Connection, tickets: list[Ticket], seen_at: datetime) -> None:
-        last = {n: (seq, state) for n, seq, state in db.execute(
-            "SELECT number, MAX(seq), state FROM ticket_states GROUP BY number")}
+    def _last_states(self, db: sqlite3.Connection) -> dict[int, tuple[int, str]]:
+        """Each ticket's latest (seq, state), read once; kept current by every write below."""
+        if self._last_state is None:
+            self._last_state = {n: (seq, state) for n, seq, state in db.execute(
+                "SELECT number, MAX(seq), state FROM ticket_states GROUP BY number")}
+        return self._last_state
+
+    def _note_states(self, rows: list[tuple[int, int, str, str | None]]) -> None:
+        """After a commit: remember the latest state of each ticket just written."""
+        if self._last_state is not None:
+            for number, seq, state, _ in rows:
+                self._last_state[number] = (seq, state)
+
+    def _observe_states(self, db: sqlite3.Connection, tickets: Iterable[Ticket],
+                        seen_at: datetime) -> list[tuple[int, int, str, str | None]]:
+        last = self._last_states(db)
         rows = []
         for t in tickets:
             prev = last.get(t.number)
@@ -191,16 +237,20 @@ class Store:
             at = t.state_changed_at if t.state_changed_at is not None else (t.created_at if prev is None else seen_at)
             rows.append((t.number, (prev[0] + 1) if prev else 0, t.state, _iso(at)))
         db.executemany("INSERT INTO ticket_states(number, seq, state, at) VALUES (?, ?, ?, ?)", rows)
+        return rows
 
     def observe_state(self, number: int, state: str, at: datetime) -> None:
         """Record a state the app itself set or saw outside a full sync (e.g. after closing a ticket)."""
-        with self._tx() as db:
-            row = db.execute("SELECT seq, state FROM ticket_states WHERE number = ? ORDER BY seq DESC LIMIT 1",
-                             (number,)).fetchone()
-            if row and row[1] == state:
-                return
-            db.execute("INSERT INTO ticket_states(number, seq, state, at) VALUES (?, ?, ?, ?)",
-                       (number, (row[0] + 1) if row else 0, state, _iso(at)))
+        with self._lock:  # the write and the memory of it together: save_inbox numbers rows from that memory
+            with self._tx() as db:
+                row = db.execute("SELECT seq, state FROM ticket_states WHERE number = ? ORDER BY seq DESC LIMIT 1",
+                                 (number,)).fetchone()
+                if row and row[1] == state:
+                    return
+                written = (number, (row[0] + 1) if row else 0, state, _iso(at))
+                db.execute("INSERT INTO ticket_states(number, seq, state, at) VALUES (?, ?, ?, ?)", written)
+                self.history_version += 1
+            self._note_states([written])
 
     def state_history(self, number: int) -> list[tuple[str, datetime]]:
         with self._lock:
@@ -222,10 +272,12 @@ class Store:
             db.execute("INSERT INTO outcomes(number, outcome, at, detail) VALUES (?, ?, ?, ?) "
                        "ON CONFLICT(number) DO UPDATE SET outcome = excluded.outcome, at = excluded.at, "
                        "detail = excluded.detail", (number, outcome, _iso(at), detail))
+            self.history_version += 1
 
     def clear_outcome(self, number: int) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM outcomes WHERE number = ?", (number,))
+            self.history_version += 1
 
     def outcomes(self) -> dict[int, tuple[str, datetime, str]]:
         with self._lock:

@@ -203,6 +203,17 @@ def test_displayable_leaves_no_control_and_is_idempotent(text: str, multiline: b
         assert (piece in text) <= (piece in shown)  # markup and printable exotica untouched
 
 
+@FUZZ
+@given(st.one_of(hostile_text, st.text()), st.booleans())
+def test_displayable_fast_path_agrees_with_the_substitutions(text: str, multiline: bool) -> None:
+    """displayable() skips its regexes when str.isprintable() says there is nothing to replace: that
+    shortcut must give exactly what the substitutions give, for any text."""
+    from supportdesk_tui.domain import redact
+
+    slow = redact._LINE_BREAKS.sub("\n", text) if multiline else redact._ONE_LINE_SPACES.sub(" ", text)
+    assert displayable(text, multiline=multiline) == redact._CONTROLS.sub(redact._picture, slow)
+
+
 # --- Trello parsers --------------------------------------------------------------------------------------
 @FUZZ
 @given(trello_board)

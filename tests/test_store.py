@@ -6,6 +6,9 @@ import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.store import Store
 
@@ -26,6 +29,60 @@ def test_inbox_cache_round_trip_and_reopen(tmp_path: Path) -> None:
     loaded, synced = again.load_inbox()
     assert synced == T0
     assert sorted(loaded, key=lambda t: t.number) == tickets
+
+
+# A queue as a sync sees it: some numbers, each in some state with some title.
+queues = st.lists(st.dictionaries(st.integers(1, 12), st.tuples(st.sampled_from(["unread", "opened", "pending"]),
+                                                                 st.sampled_from(["a", "b"])), max_size=8),
+                  min_size=1, max_size=6)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(queues)
+def test_incremental_saves_leave_exactly_the_last_queue(tmp_path_factory, syncs) -> None:  # type: ignore[no-untyped-def]
+    """save_inbox writes only what changed since the last save; whatever the sequence of syncs, a new
+    process must read back exactly the last queue, and the history must hold every state change."""
+    data = tmp_path_factory.mktemp("d")
+    store = Store.in_dir(data)
+    expected_states: dict[int, list[str]] = {}
+    for i, queue in enumerate(syncs):
+        tickets = [Ticket(number=n, title=f"T{n} {title}", state=state, created_at=T0, updated_at=T0)
+                   for n, (state, title) in queue.items()]
+        store.save_inbox(tickets, T0 + timedelta(minutes=i))
+        for t in tickets:
+            states = expected_states.setdefault(t.number, [])
+            if not states or states[-1] != t.state:
+                states.append(t.state)
+    store.close()
+    again = Store.in_dir(data)
+    loaded, synced = again.load_inbox()
+    last = syncs[-1]
+    assert synced == T0 + timedelta(minutes=len(syncs) - 1)
+    assert {t.number: (t.state, t.title) for t in loaded} == {n: (s, f"T{n} {title}") for n, (s, title) in last.items()}
+    assert {n: [s for s, _ in h] for n, h in again.all_state_histories().items()} == expected_states
+    assert set(again.seen_tickets()) == set(expected_states)
+
+
+def test_history_version_moves_only_when_a_history_changes(tmp_path: Path) -> None:
+    store = Store.in_dir(tmp_path)
+    store.save_inbox([ticket(1, "unread")], T0)
+    v = store.history_version
+    store.save_inbox([ticket(1, "unread")], T0 + timedelta(minutes=1))
+    assert store.history_version == v  # a quiet poll
+    store.save_inbox([ticket(1, "unread"), ticket(2)], T0 + timedelta(minutes=2))
+    assert store.history_version > v  # a ticket first seen
+    v = store.history_version
+    store.observe_state(1, "closed", T0 + timedelta(minutes=3))
+    assert store.history_version > v
+    v = store.history_version
+    store.record_outcome(2, "backlog", T0 + timedelta(minutes=4))
+    assert store.history_version > v
+    v = store.history_version
+    store.clear_outcome(2)
+    assert store.history_version > v
+    # The state set outside a sync is the one the next sync compares against.
+    store.save_inbox([ticket(1, "unread")], T0 + timedelta(minutes=5))
+    assert [s for s, _ in store.state_history(1)] == ["unread", "closed", "unread"]
 
 
 def test_files_are_private(tmp_path: Path) -> None:

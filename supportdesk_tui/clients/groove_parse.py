@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
@@ -52,6 +53,7 @@ def parse_timestamp(value: object) -> datetime:
         raise ValueError(f"timestamp out of range: {value[:60]!r}") from exc
 
 
+@lru_cache(maxsize=1 << 15)  # a poll sees the same few thousand timestamps as the last one
 def _parse_timestamp(value: str) -> datetime:
     match = _TIMESTAMP.match(value)
     if match is None:
@@ -114,6 +116,7 @@ def link_href(data: Mapping[str, Any], name: str) -> str | None:
     return href if isinstance(href, str) else None
 
 
+@lru_cache(maxsize=1 << 13)  # the same customers' hrefs on every poll; urlsplit is the slow part
 def _email_after(href: str | None, collection: str) -> str | None:
     """The email in ``…/<collection>/<email>``; None when the segment is an id, not an email."""
     segments = href_segments(href)

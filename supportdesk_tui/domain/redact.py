@@ -42,6 +42,8 @@ def displayable(text: str, *, multiline: bool = False) -> str:
     would otherwise break a table row; multi-line values (message bodies) keep LF and TAB, with
     CRLF and lone CR turned into LF.
     """
+    if text.isprintable():  # the common case, at C speed: controls, line breaks, tabs and surrogates
+        return text         # are all non-printable, so there is nothing to replace
     text = _LINE_BREAKS.sub("\n", text) if multiline else _ONE_LINE_SPACES.sub(" ", text)
     return _CONTROLS.sub(_picture, text)
 

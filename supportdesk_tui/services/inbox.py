@@ -54,9 +54,20 @@ class InboxService:
         self._clock_cache: dict[int, tuple[object, SlaClock]] = {}
         self._preloaded: InboxData | None = None
         self._week_cache: tuple[str, dict[int, TicketHistory], datetime, WeekFigures] | None = None
+        self._history_cache: tuple[int, dict[int, TicketHistory]] | None = None
 
     # --- history -> clocks (runs in a thread) ------------------------------------------------------
     def _histories(self) -> dict[int, TicketHistory]:
+        """Every seen ticket's history, re-read only when the store says some history changed: the same
+        object comes back otherwise, so the clock and week caches below hit on identity."""
+        version = self.store.history_version
+        if self._history_cache is not None and self._history_cache[0] == version:
+            return self._history_cache[1]
+        histories = self._read_histories()
+        self._history_cache = (version, histories)
+        return histories
+
+    def _read_histories(self) -> dict[int, TicketHistory]:
         seen = self.store.seen_tickets()
         states = self.store.all_state_histories()
         outcomes = self.store.outcomes()
