@@ -74,6 +74,9 @@ def escape_markdown(text: str) -> str:
 class SupportDeskApp(App[None]):
     TITLE = "supportdesk"
     CSS_PATH = "app.tcss"
+    # Start straight in the Inbox: switching to it from Textual's blank default screen in on_mount
+    # re-parsed the whole stylesheet twice more before the first paint.
+    DEFAULT_MODE = "inbox"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "inbox": InboxScreen,
         "boards": lambda: _boards_screen(),
@@ -100,7 +103,6 @@ class SupportDeskApp(App[None]):
     async def on_mount(self) -> None:
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
-        await self.switch_mode("inbox")
         self.call_after_refresh(self.resume_journal)
 
     def resume_journal(self) -> None:
