@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -72,14 +73,20 @@ app.run(headless=True, size=(150, 40))
 """
 
 
+async def _no_network() -> Any:
+    raise RuntimeError("filling the cache needs no network")
+
+
 def fill_cache(data_dir: Path, count: int = 2000) -> None:
     """Put 2,000 tickets in the store the way a sync would (through the real client and store)."""
     import httpx
 
     from supportdesk_tui.clients.groove import GrooveClient
+    from supportdesk_tui.config import parse_settings
     from supportdesk_tui.demo import start_fakes
     from supportdesk_tui.domain.clock import SystemClock
     from supportdesk_tui.fakes.demo_customers import DEMO_GROOVE_TOKEN
+    from supportdesk_tui.services.inbox import InboxService
     from supportdesk_tui.store import Store
 
     env = start_fakes(tickets=count + count // 3)
@@ -93,6 +100,11 @@ def fill_cache(data_dir: Path, count: int = 2000) -> None:
     env.stop()
     store = Store.in_dir(data_dir)
     store.save_inbox(tickets, SystemClock().now())
+    # What the app does after every sync: replay the queue and keep each clock's summary, with the
+    # settings the timed start uses (OURS), so the start can rank the queue without replaying it.
+    settings = parse_settings({}, config_path=data_dir / "config.toml", data_dir=data_dir)
+    service = InboxService(settings, store, SystemClock(), connect=_no_network)
+    asyncio.run(service.load_cached())
     store.close()
     if len(tickets) < count:
         raise SystemExit(f"the seed gave only {len(tickets)} open tickets")

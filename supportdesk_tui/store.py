@@ -11,19 +11,27 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from supportdesk_tui.domain.sla import ClockSummary, SlaStatus
 from supportdesk_tui.domain.tickets import Ticket
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# inbox_cache keeps, beside each ticket, a summary of its SLA clock as last computed (instants in
+# microseconds since the epoch, exact): a cold start ranks and counts the queue from these and replays
+# only the top rows' histories before the first paint. ``summarized`` is 0 until the row's summary is
+# written for its current content.
+_SUMMARY_COLUMNS = {"due": "INTEGER", "warn": "INTEGER", "frozen": "INTEGER", "final": "TEXT",
+                    "summarized": "INTEGER NOT NULL DEFAULT 0"}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS inbox_cache (number INTEGER PRIMARY KEY, ticket TEXT NOT NULL);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('history_generation', '0');
 CREATE TABLE IF NOT EXISTS ticket_states (
     number INTEGER NOT NULL, seq INTEGER NOT NULL, state TEXT NOT NULL, at TEXT NOT NULL,
     PRIMARY KEY (number, seq));
@@ -51,6 +59,45 @@ def _iso(value: datetime | None) -> str | None:
 
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+
+def _micros(value: datetime | timedelta | None) -> int | None:
+    """An instant or a duration as whole microseconds: exact, and ordered as SQLite integers."""
+    if value is None:
+        return None
+    return (value - _EPOCH if isinstance(value, datetime) else value) // _MICRO
+
+
+def _instant(value: int | None) -> datetime | None:
+    return _EPOCH + value * _MICRO if value is not None else None
+
+
+def _summary(row: tuple[Any, ...]) -> ClockSummary:
+    final, due, warn, frozen = row
+    return ClockSummary(SlaStatus(final) if final else None, _instant(due), _instant(warn),
+                        frozen * _MICRO if frozen is not None else None)
+
+
+def _only(numbers: Collection[int] | None) -> str:
+    """A WHERE clause limiting a per-ticket table to some ticket numbers (one JSON parameter)."""
+    return "" if numbers is None else " WHERE number IN (SELECT value FROM json_each(?))"
+
+
+def _only_args(numbers: Collection[int] | None) -> tuple[str, ...]:
+    return () if numbers is None else (json.dumps(sorted(numbers)),)
+
+
+@dataclass(frozen=True)
+class InboxHead:
+    """The top of the cached queue and a summary of every cached ticket's clock (see load_inbox_head)."""
+
+    tickets: list[Ticket]
+    summaries: list[ClockSummary]
+    synced_at: datetime
 
 
 def ticket_to_json(ticket: Ticket) -> str:
@@ -109,13 +156,30 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._add_summary_columns()
         self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema' AND CAST(value AS INTEGER) < ?",
+                         (str(SCHEMA_VERSION), SCHEMA_VERSION))
         # What this process knows the tables hold, so a poll that changed nothing writes next to nothing
         # (re-encoding and rewriting 2,000 rows every 30 s was most of the idle CPU). Filled on first use.
         self._inbox: dict[int, Ticket] | None = None
         self._last_state: dict[int, tuple[int, str]] | None = None
         self._seen: set[int] | None = None
-        self.history_version = 0  # bumped on every write that changes a ticket's observed history
+        self._summaries: dict[int, ClockSummary] = {}  # what inbox_cache holds, as this process wrote it
+        # Bumped, in the file too, on every write that changes a ticket's observed history: clock
+        # summaries are only trusted for the generation they were computed from.
+        self.history_version = int(self.get_meta("history_generation") or 0)
+
+    def _add_summary_columns(self) -> None:
+        """A file from schema 1 has inbox_cache without the summary columns: add them (NULL = unknown)."""
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(inbox_cache)")}
+        for name, kind in _SUMMARY_COLUMNS.items():
+            if name not in have:
+                self._db.execute(f"ALTER TABLE inbox_cache ADD COLUMN {name} {kind}")
+
+    def _bump_history(self, db: sqlite3.Connection) -> None:
+        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'history_generation'")
+        self.history_version += 1
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> Store:
@@ -174,22 +238,27 @@ class Store:
                 unseen = [t for n, t in fresh.items() if n not in seen]
                 db.executemany("INSERT OR IGNORE INTO tickets_seen(number, created_at, first_seen) VALUES (?, ?, ?)",
                                [(t.number, _iso(t.created_at), _iso(synced_at)) for t in unseen])
+                if states or unseen:
+                    self._bump_history(db)
             # Committed: only now does the memory of what the tables hold move on.
             self._inbox = fresh
             self._note_states(states)
             seen.update(t.number for t in unseen)
-            if states or unseen:
-                self.history_version += 1
+            for t in rows:
+                self._summaries.pop(t.number, None)  # rewritten rows are unsummarized again
+            for number in [n for n in self._summaries if n not in fresh]:
+                del self._summaries[number]
 
     def _seen_numbers(self, db: sqlite3.Connection) -> set[int]:
         if self._seen is None:
             self._seen = {n for (n,) in db.execute("SELECT number FROM tickets_seen")}
         return self._seen
 
-    def seen_tickets(self) -> dict[int, datetime]:
-        """Every ticket the app has ever listed, with its creation time (for the week's figures)."""
+    def seen_tickets(self, numbers: Collection[int] | None = None) -> dict[int, datetime]:
+        """Every ticket the app has ever listed (or those of ``numbers``), with its creation time."""
         with self._lock:
-            rows = self._db.execute("SELECT number, created_at FROM tickets_seen").fetchall()
+            rows = self._db.execute("SELECT number, created_at FROM tickets_seen" + _only(numbers),
+                                    _only_args(numbers)).fetchall()
         return {n: datetime.fromisoformat(c) for n, c in rows}
 
     def save_week_figures(self, week: str, figures: dict[str, Any], policy: str, now: datetime) -> None:
@@ -211,6 +280,50 @@ class Store:
             tickets = [ticket_from_json(r[0]) for r in rows]
             self._inbox = {t.number: t for t in tickets}
         return tickets, _dt(synced[0]) if synced else None
+
+    def save_clock_summaries(self, summaries: Mapping[int, ClockSummary], basis: str) -> None:
+        """Keep each cached ticket's clock summary, computed under ``basis`` (the SLA policy and the
+        history generation it was computed from); only rows whose summary changed are written."""
+        with self._lock:
+            changed = [(n, c) for n, c in summaries.items() if self._summaries.get(n) != c]
+            with self._tx() as db:
+                db.executemany(
+                    "UPDATE inbox_cache SET final = ?, due = ?, warn = ?, frozen = ?, summarized = 1 WHERE number = ?",
+                    [(c.final.value if c.final else None, _micros(c.deadline), _micros(c.first_warn),
+                      _micros(c.frozen_left), n) for n, c in changed])
+                db.execute("INSERT INTO meta(key, value) VALUES ('clock_basis', ?) "
+                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (basis,))
+            self._summaries.update(changed)
+
+    def load_inbox_head(self, limit: int, basis: str) -> InboxHead | None:
+        """The ``limit`` cached tickets with the least time left, and every cached clock's summary.
+
+        None unless every row's summary was computed under ``basis``: then the caller must load the whole
+        queue and replay it. Exact because, within each kind of clock, time left orders like a stored
+        value: running clocks by deadline (in either clock, see ClockSummary), stopped ones by their
+        frozen time left, and those with neither last; the top of the queue is among the top ``limit``
+        of each kind.
+        """
+        with self._lock:
+            if self.get_meta("clock_basis") != basis:
+                return None
+            if self._db.execute("SELECT 1 FROM inbox_cache WHERE summarized = 0 LIMIT 1").fetchone():
+                return None
+            synced = self._db.execute("SELECT value FROM meta WHERE key = 'inbox_synced_at'").fetchone()
+            if not synced:
+                return None
+            rows = []
+            for where, order in (("final IS NULL AND due IS NOT NULL", "due"),
+                                 ("final IS NOT NULL AND frozen IS NOT NULL", "frozen"),
+                                 ("(final IS NULL AND due IS NULL) OR (final IS NOT NULL AND frozen IS NULL)",
+                                  "number")):
+                rows += self._db.execute(f"SELECT ticket FROM inbox_cache WHERE {where} ORDER BY {order}, number "
+                                         "LIMIT ?", (limit,)).fetchall()
+            summaries = {r[0]: _summary(r[1:]) for r in self._db.execute(
+                "SELECT number, final, due, warn, frozen FROM inbox_cache")}
+            self._summaries = dict(summaries)  # what the file holds: the next save writes only changes
+        return InboxHead([ticket_from_json(r[0]) for r in rows], list(summaries.values()),
+                         datetime.fromisoformat(synced[0]))
 
     # --- observed history (Groove v1 has no state history; we keep what we saw) -------------------
     def _last_states(self, db: sqlite3.Connection) -> dict[int, tuple[int, str]]:
@@ -249,7 +362,7 @@ class Store:
                     return
                 written = (number, (row[0] + 1) if row else 0, state, _iso(at))
                 db.execute("INSERT INTO ticket_states(number, seq, state, at) VALUES (?, ?, ?, ?)", written)
-                self.history_version += 1
+                self._bump_history(db)
             self._note_states([written])
 
     def state_history(self, number: int) -> list[tuple[str, datetime]]:
@@ -258,10 +371,11 @@ class Store:
                                     (number,)).fetchall()
         return [(state, datetime.fromisoformat(at)) for state, at in rows]
 
-    def all_state_histories(self) -> dict[int, list[tuple[str, datetime]]]:
+    def all_state_histories(self, numbers: Collection[int] | None = None) -> dict[int, list[tuple[str, datetime]]]:
         out: dict[int, list[tuple[str, datetime]]] = {}
         with self._lock:
-            rows = self._db.execute("SELECT number, state, at FROM ticket_states ORDER BY number, seq").fetchall()
+            rows = self._db.execute("SELECT number, state, at FROM ticket_states" + _only(numbers) +
+                                    " ORDER BY number, seq", _only_args(numbers)).fetchall()
         for number, state, at in rows:
             out.setdefault(number, []).append((state, datetime.fromisoformat(at)))
         return out
@@ -272,16 +386,17 @@ class Store:
             db.execute("INSERT INTO outcomes(number, outcome, at, detail) VALUES (?, ?, ?, ?) "
                        "ON CONFLICT(number) DO UPDATE SET outcome = excluded.outcome, at = excluded.at, "
                        "detail = excluded.detail", (number, outcome, _iso(at), detail))
-            self.history_version += 1
+            self._bump_history(db)
 
     def clear_outcome(self, number: int) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM outcomes WHERE number = ?", (number,))
-            self.history_version += 1
+            self._bump_history(db)
 
-    def outcomes(self) -> dict[int, tuple[str, datetime, str]]:
+    def outcomes(self, numbers: Collection[int] | None = None) -> dict[int, tuple[str, datetime, str]]:
         with self._lock:
-            rows = self._db.execute("SELECT number, outcome, at, detail FROM outcomes").fetchall()
+            rows = self._db.execute("SELECT number, outcome, at, detail FROM outcomes" + _only(numbers),
+                                    _only_args(numbers)).fetchall()
         return {n: (o, datetime.fromisoformat(at), d) for n, o, at, d in rows}
 
     # --- SLA warnings: warn once per threshold per ticket, across restarts ------------------------

@@ -179,3 +179,50 @@ def test_business_time_left_is_business_time_to_the_deadline(policy: SlaPolicy, 
     thresholds = sorted((w for w in policy.warn_hours if w < policy.target_hours), reverse=True)
     for hours, warn in zip(thresholds, clock.warn_at, strict=True):  # the biggest threshold comes first
         assert warn == calendar.add(created, timedelta(hours=policy.target_hours - hours))
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> TicketHistory:
+    """A ticket's observed life: state changes (pauses, closes, reopens, spam) at increasing instants."""
+    created = draw(instants)
+    at, events = created, []
+    for _ in range(draw(st.integers(0, 5))):
+        at += draw(durations) / 8
+        events.append(StateEvent(at, draw(st.sampled_from(["opened", "pending", "closed", "unread", "spam"]))))
+    backlog = draw(st.one_of(st.none(), durations.map(lambda d: created + d / 4)))
+    return TicketHistory(created_at=created, events=tuple(events), resolved_by_backlog_at=backlog)
+
+
+@PROPS
+@given(policies, histories(), durations)
+def test_a_clock_summary_counts_as_its_clock(policy: SlaPolicy, history: TicketHistory, after: timedelta) -> None:
+    """The store keeps summaries so a cold start can count the queue before replaying it: each one must
+    give its clock's status at every instant, and change status only at the instants it names."""
+    clock = sla_cycles(history, policy)[-1]
+    summary = clock.summary()
+    now = history.created_at + after / 2
+    assert summary.status(now) == clock.status(now)
+    for instant in (*clock.status_changes, *summary.status_changes):
+        for probe in (instant - timedelta(microseconds=1), instant):
+            assert summary.status(probe) == clock.status(probe)
+    assert set(summary.status_changes) <= set(clock.status_changes)
+
+
+@PROPS
+@given(policies, histories(), histories(), durations)
+def test_running_clocks_rank_by_deadline(policy: SlaPolicy, first: TicketHistory, second: TicketHistory,
+                                         after: timedelta) -> None:
+    """A cold start picks the top of the queue by stored deadline: for running clocks, in either mode,
+    less time left must never go with a later deadline."""
+    a, b = (sla_cycles(h, policy)[-1] for h in (first, second))
+    assume(a.final is None and b.final is None and a.deadline is not None and b.deadline is not None)
+    now = min(first.created_at, second.created_at) + after
+    left: dict[int, timedelta] = {}
+    for i, clock in enumerate((a, b)):
+        value = clock.time_left(now)
+        assert value is not None
+        left[i] = value
+    if a.deadline < b.deadline:
+        assert left[0] <= left[1]
+    elif a.deadline == b.deadline:
+        assert left[0] == left[1]

@@ -188,6 +188,17 @@ class SlaClock:
             return self.schedule.left_at(now)
         return self.deadline - now
 
+    def summary(self) -> ClockSummary:
+        """The few values that rank and count this clock, for the store to keep beside the cached ticket."""
+        return ClockSummary(self.final, self.deadline, self.warn_at[0] if self.warn_at else None, self.paused_left)
+
+    @property
+    def status_changes(self) -> tuple[datetime, ...]:
+        """The instants at which :meth:`status` may read differently (none once the clock stopped)."""
+        if self.final is not None:
+            return ()
+        return (*self.warn_at, self.deadline) if self.deadline is not None else self.warn_at
+
     def status_text(self, now: datetime) -> str:
         """The status word with its reason: ``paused (pending)``, ``breached``, ``met``."""
         status = self.status(now)
@@ -240,6 +251,39 @@ def policy_version(policy: SlaPolicy) -> str:
     text = repr((policy.target_hours, policy.warn_hours, policy.clock, policy.timezone, policy.business_days,
                  policy.business_hours, tuple(d.isoformat() for d in policy.holidays), policy.pause_states))
     return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class ClockSummary:
+    """Enough of a clock to count it in the header and rank it in the queue, without rebuilding it.
+
+    The store keeps one per cached ticket so a cold start can paint the top of a long queue, with the
+    right counts, before it has replayed every ticket's history (see ``services.inbox``). Ranking:
+    a running clock's time left, in either clock, only grows with its deadline; a stopped one's is frozen.
+    """
+
+    final: SlaStatus | None
+    deadline: datetime | None
+    first_warn: datetime | None
+    frozen_left: timedelta | None
+
+    def status(self, now: datetime) -> SlaStatus:
+        """The same answer as :meth:`SlaClock.status` of the clock it summarises."""
+        if self.final is not None:
+            return self.final
+        if self.deadline is None:
+            return SlaStatus.OK
+        if now >= self.deadline:
+            return SlaStatus.BREACHED
+        if self.first_warn is not None and now >= self.first_warn:
+            return SlaStatus.AT_RISK
+        return SlaStatus.OK
+
+    @property
+    def status_changes(self) -> tuple[datetime, ...]:
+        if self.final is not None:
+            return ()
+        return tuple(t for t in (self.first_warn, self.deadline) if t is not None)
 
 
 def _aware_utc(value: datetime, what: str) -> datetime:
@@ -513,6 +557,12 @@ def clocks_for(tickets: Iterable[Ticket], policy: SlaPolicy,
     """Clocks for many tickets at once, by ticket number (a convenience for the inbox and the store)."""
     known = histories or {}
     return {t.number: clock_for(t, policy, known.get(t.number)) for t in tickets}
+
+
+def queue_key(clock: SlaClock, now: datetime, number: int) -> tuple[float, int]:
+    """Where a ticket goes in the queue: least time left first, no deadline last, then by number."""
+    left = clock.time_left(now)
+    return (left.total_seconds() if left is not None else float("inf"), number)
 
 
 def describe_policy(policy: SlaPolicy) -> str:

@@ -7,6 +7,7 @@ memory and touches only cells whose text changed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar, cast
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from supportdesk_tui.domain.sla import GLYPHS, SlaStatus, describe_policy
+from supportdesk_tui.domain.sla import GLYPHS, ClockSummary, SlaClock, SlaStatus, describe_policy, queue_key
 from supportdesk_tui.screens.errors import describe_error
 from supportdesk_tui.screens.inbox_triage import InboxTriageMixin
 from supportdesk_tui.screens.messages import InboxFailed, InboxLoaded
@@ -140,7 +141,8 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         self._show_week()
         if data.from_cache:
             self._show_banner(info=True)
-            self.call_after_refresh(self.refresh_inbox)
+            # A partial load (the top of a long cached queue) is followed by the rest, then the network.
+            self.call_after_refresh(self.load_cache if data.partial else self.refresh_inbox)
 
     def on_inbox_failed(self, message: InboxFailed) -> None:
         self._error = message.error
@@ -217,11 +219,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
             new = t.number in data.new_numbers and t.number not in self._seen_new
             rows.append(Row(t, data.clocks[t.number], customer, new=new, mark=self.row_mark(t.number)))
 
-        def sort_key(row: Row) -> tuple[float, int]:
-            left = row.clock.time_left(now)
-            return (left.total_seconds() if left is not None else float("inf"), row.ticket.number)
-
-        return sorted(rows, key=sort_key)
+        return sorted(rows, key=lambda row: queue_key(row.clock, now, row.ticket.number))
 
     def _sync_table(self) -> None:
         self.query_one(TicketTable).sync(self._visible_rows(), self.desk.clock.now())
@@ -242,13 +240,13 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
             return cached[3]
         counts = {s: 0 for s in SlaStatus}
         next_change = datetime.max.replace(tzinfo=UTC)
-        for t in data.tickets:
-            clock = data.clocks[t.number]
+        clocks: Iterable[SlaClock | ClockSummary] = (
+            data.summaries if data.summaries is not None else (data.clocks[t.number] for t in data.tickets))
+        for clock in clocks:  # the whole queue's, also while only its top is loaded
             counts[clock.status(now)] += 1
-            if clock.final is None:
-                for instant in (*clock.warn_at, clock.deadline):
-                    if instant is not None and now < instant < next_change:
-                        next_change = instant
+            for instant in clock.status_changes:
+                if now < instant < next_change:
+                    next_change = instant
         self._count_cache = (data, now, next_change, counts)
         return counts
 
@@ -271,7 +269,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         mine = " · mine only" if self._mine else ""
         filt = f" · filter: {self._filter}" if self._filter else ""
         header.left = left
-        header.right = (f"· {len(data.tickets)} open: {', '.join(parts) or 'none'}{mine}{filt}{extra} · "
+        header.right = (f"· {data.open_count} open: {', '.join(parts) or 'none'}{mine}{filt}{extra} · "
                         f"{state}synced {synced}")
 
     # --- keys ---------------------------------------------------------------------------------------

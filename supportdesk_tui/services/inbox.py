@@ -9,7 +9,7 @@ changes: the once-a-second tick never recomputes a deadline.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING
 from supportdesk_tui.config import Settings
 from supportdesk_tui.domain.clock import Clock
 from supportdesk_tui.domain.customers import Customer, CustomerDirectory
-from supportdesk_tui.domain.sla import SlaClock, StateEvent, TicketHistory, clock_for, policy_version
+from supportdesk_tui.domain.sla import (
+    ClockSummary,
+    SlaClock,
+    StateEvent,
+    TicketHistory,
+    clock_for,
+    policy_version,
+    queue_key,
+)
 from supportdesk_tui.domain.tickets import Message, Ticket
 from supportdesk_tui.domain.week_figures import WeekFigures, iso_week, week_figures
 from supportdesk_tui.store import Store
@@ -26,6 +34,7 @@ if TYPE_CHECKING:
     from supportdesk_tui.clients.groove import GrooveClient
 
 MAX_VANISHED_CHECKS = 25  # per poll: how many tickets that left the queue we ask Groove about
+HEAD_ROWS = 150  # a cold start replays this many tickets before the first paint: more than a screenful
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,17 @@ class InboxData:
     from_cache: bool = False
     new_numbers: frozenset[int] = field(default_factory=frozenset)
     week: WeekFigures | None = None
+    summaries: tuple[ClockSummary, ...] | None = None
+    """Set on the first, partial load of a cold start: ``tickets`` is then only the top of the cached
+    queue, and these summarise the clock of every cached ticket (for the counts). The whole queue follows."""
+
+    @property
+    def partial(self) -> bool:
+        return self.summaries is not None
+
+    @property
+    def open_count(self) -> int:
+        return len(self.summaries) if self.summaries is not None else len(self.tickets)
 
 
 class InboxService:
@@ -55,6 +75,7 @@ class InboxService:
         self._preloaded: InboxData | None = None
         self._week_cache: tuple[str, dict[int, TicketHistory], datetime, WeekFigures] | None = None
         self._history_cache: tuple[int, dict[int, TicketHistory]] | None = None
+        self._policy_version = policy_version(settings.sla)
 
     # --- history -> clocks (runs in a thread) ------------------------------------------------------
     def _histories(self) -> dict[int, TicketHistory]:
@@ -67,10 +88,10 @@ class InboxService:
         self._history_cache = (version, histories)
         return histories
 
-    def _read_histories(self) -> dict[int, TicketHistory]:
-        seen = self.store.seen_tickets()
-        states = self.store.all_state_histories()
-        outcomes = self.store.outcomes()
+    def _read_histories(self, numbers: Collection[int] | None = None) -> dict[int, TicketHistory]:
+        seen = self.store.seen_tickets(numbers)
+        states = self.store.all_state_histories(numbers)
+        outcomes = self.store.outcomes(numbers)
         histories: dict[int, TicketHistory] = {}
         for number, created in seen.items():
             outcome = outcomes.get(number)
@@ -125,10 +146,18 @@ class InboxService:
         except TypeError:
             return None  # kept by another version of the app: wait for the next sync
 
-    def _build(self, tickets: list[Ticket], synced_at: datetime | None, from_cache: bool) -> InboxData:
+    def _basis(self, history_version: int) -> str:
+        """What a stored clock summary depends on besides its ticket: the policy and the histories."""
+        return f"{self._policy_version}:{history_version}"
+
+    def _build(self, tickets: list[Ticket], synced_at: datetime | None, from_cache: bool, *,
+               remember: bool = True) -> InboxData:
         open_tickets = tuple(t for t in tickets if t.is_open)
         histories = self._histories()
         clocks = self._clocks(open_tickets, histories)
+        if remember and self._history_cache is not None:  # for the next cold start (see _load_head_sync)
+            self.store.save_clock_summaries({n: c.summary() for n, c in clocks.items()},
+                                            self._basis(self._history_cache[0]))
         customers = {t.number: self.directory.for_email(t.customer_email) for t in open_tickets}
         numbers = {t.number for t in open_tickets}
         # "New" means not in the queue we last showed (the cache counts, so a restart does not
@@ -139,19 +168,39 @@ class InboxService:
         return InboxData(open_tickets, clocks, customers, synced_at, from_cache, new, week)
 
     # --- the queue ----------------------------------------------------------------------------------
-    def preload(self) -> None:
-        """Read the cached queue before the UI starts (called by the app factory, off the event loop).
+    def preload(self, head_rows: int = HEAD_ROWS) -> None:
+        """Read the top of the cached queue before the UI starts (called by the app factory, before the
+        event loop runs).
 
-        Done up front it takes ~50 ms for 2,000 tickets; done in a thread while Textual starts, the two
-        fight over the GIL and the first paint comes several hundred ms later.
+        Replaying 2,000 tickets' histories costs ~150 ms in a fresh process, so when the store's clock
+        summaries are current only the top ``head_rows`` are replayed now, and the rest once the Inbox is
+        on screen (the screen asks for it). Done in a thread while Textual starts instead, the two fight
+        over the GIL and the first paint comes later still.
         """
-        self._preloaded = self._load_cached_sync()
+        self._preloaded = self._load_head_sync(head_rows) or self._load_cached_sync(remember=False)
 
-    def _load_cached_sync(self) -> InboxData | None:
+    @property
+    def preloaded(self) -> InboxData | None:
+        """What :meth:`preload` read and :meth:`load_cached` will hand over first (None once handed over)."""
+        return self._preloaded
+
+    def _load_head_sync(self, limit: int) -> InboxData | None:
+        head = self.store.load_inbox_head(limit, self._basis(self.store.history_version))
+        if head is None:
+            return None  # no summaries yet, another policy, or histories changed since: replay them all
+        histories = self._read_histories([t.number for t in head.tickets])
+        clocks = self._clocks(tuple(head.tickets), histories)
+        now = self.clock.now()
+        top = sorted(head.tickets, key=lambda t: queue_key(clocks[t.number], now, t.number))[:limit]
+        customers = {t.number: self.directory.for_email(t.customer_email) for t in top}
+        return InboxData(tuple(top), {t.number: clocks[t.number] for t in top}, customers, head.synced_at,
+                         from_cache=True, week=self._stored_week(), summaries=tuple(head.summaries))
+
+    def _load_cached_sync(self, *, remember: bool = True) -> InboxData | None:
         tickets, synced_at = self.store.load_inbox()
         if synced_at is None:
             return None
-        return self._build(tickets, synced_at, True)
+        return self._build(tickets, synced_at, True, remember=remember)
 
     async def load_cached(self) -> InboxData | None:
         """The last synced queue from the store, so the screen paints before the network answers."""
