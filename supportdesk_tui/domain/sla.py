@@ -89,6 +89,21 @@ _ZERO = timedelta(0)
 _ENDED_STATES = DONE_STATES | CANCELLED_STATES
 
 
+def _status_at(now: datetime, final: SlaStatus | None, deadline: datetime | None,
+               first_warn: datetime | None) -> SlaStatus:
+    """Stopped clocks keep their final status; a running one is at risk from its first warning on and
+    breached from its deadline on."""
+    if final is not None:
+        return final
+    if deadline is None:
+        return SlaStatus.OK
+    if now >= deadline:
+        return SlaStatus.BREACHED
+    if first_warn is not None and now >= first_warn:
+        return SlaStatus.AT_RISK
+    return SlaStatus.OK
+
+
 @dataclass(frozen=True, slots=True)
 class SlaPolicy:
     """The ``[sla]`` section of the config, validated."""
@@ -168,15 +183,7 @@ class SlaClock:
             object.__setattr__(self, "warn_at", tuple(sorted(self.warn_at)))
 
     def status(self, now: datetime) -> SlaStatus:
-        if self.final is not None:
-            return self.final
-        if self.deadline is None:
-            return SlaStatus.OK
-        if now >= self.deadline:
-            return SlaStatus.BREACHED
-        if self.warn_at and now >= self.warn_at[0]:
-            return SlaStatus.AT_RISK
-        return SlaStatus.OK
+        return _status_at(now, self.final, self.deadline, self.warn_at[0] if self.warn_at else None)
 
     def time_left(self, now: datetime) -> timedelta | None:
         """Left in the chosen clock (business time in business mode); negative = real time late."""
@@ -269,15 +276,7 @@ class ClockSummary:
 
     def status(self, now: datetime) -> SlaStatus:
         """The same answer as :meth:`SlaClock.status` of the clock it summarises."""
-        if self.final is not None:
-            return self.final
-        if self.deadline is None:
-            return SlaStatus.OK
-        if now >= self.deadline:
-            return SlaStatus.BREACHED
-        if self.first_warn is not None and now >= self.first_warn:
-            return SlaStatus.AT_RISK
-        return SlaStatus.OK
+        return _status_at(now, self.final, self.deadline, self.first_warn)
 
     @property
     def status_changes(self) -> tuple[datetime, ...]:
