@@ -173,6 +173,9 @@ def test_marker_matches_the_demo_seed_and_round_trips() -> None:
     made = replace(source, desc=copy_desc(source, "AbCd1234"))
     assert marker_of(made) == "AbCd1234" and made.desc.startswith("Body\n\n")
     assert marker_of(replace(made, desc=made.desc + "\nSource: https://trello.com/c/Zz999999")) == "Zz999999"
+    # A line someone retyped still pairs (the epics sync and the planning pool read it the same way).
+    assert marker_of(replace(source, desc="Source:   http://trello.com/c/Re7yped1 (moved)")) == "Re7yped1"
+    assert marker_of(replace(source, desc="Sources: see https://trello.com/c/Nope1234")) is None
 
 
 def test_template_and_text_comparison() -> None:

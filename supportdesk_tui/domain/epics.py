@@ -20,7 +20,8 @@ from enum import StrEnum
 from supportdesk_tui.domain.boards import Board, Card
 
 SOURCE_PREFIX = "Source: https://trello.com/c/"
-_MARKER = re.compile(r"Source: https://trello\.com/c/([A-Za-z0-9]+)")
+# Read leniently (people retype the line: extra spaces, http), written exactly (source_marker).
+_MARKER = re.compile(r"Source:\s*https?://trello\.com/c/([A-Za-z0-9]+)")
 _SHORT = re.compile(r"^https://trello\.com/c/([A-Za-z0-9]+)(?:/|$)")
 
 

@@ -2,12 +2,12 @@
 
 Pure functions over loaded boards (the service does the loading), so the pairing rules can be tested
 without a network: a Support Epics copy names its source card with the link-back line
-``Source: https://trello.com/c/<shortLink>`` in its description.
+``Source: https://trello.com/c/<shortLink>`` in its description (read by ``domain.epics.marker_of``, as
+the epics sync reads it).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,10 +15,8 @@ from datetime import datetime
 from supportdesk_tui.config import ListNames
 from supportdesk_tui.domain.boards import Board, Card
 from supportdesk_tui.domain.customers import Customer
+from supportdesk_tui.domain.epics import marker_of, short_link
 from supportdesk_tui.domain.planning import WorkItem, estimate_from_labels
-
-SOURCE_RE = re.compile(r"Source:\s*https?://trello\.com/c/([A-Za-z0-9]+)")
-"""The link-back line a Support Epics copy carries in its description (see ``fakes/trello_seed.py``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,16 +26,6 @@ class Pool:
     items: tuple[WorkItem, ...] = ()
     loaded_at: datetime | None = None
     problems: tuple[str, ...] = ()
-
-
-def short_link(card: Card) -> str:
-    """The 8-character shortLink from a card's short url (``https://trello.com/c/<shortLink>``)."""
-    return card.short_url.rstrip("/").rsplit("/", 1)[-1] if card.short_url else ""
-
-
-def source_link(card: Card) -> str | None:
-    match = SOURCE_RE.search(card.desc)
-    return match[1] if match else None
 
 
 def build_pool(customers: Sequence[Customer], boards: Mapping[str, Board], epics: Board | None,
@@ -55,7 +43,7 @@ def build_pool(customers: Sequence[Customer], boards: Mapping[str, Board], epics
         done = epics.list_named(lists.done)
         up = epics.list_named(lists.up_next)
         for card in epics.cards:
-            link = source_link(card)
+            link = marker_of(card)
             if card.closed or link is None or (done is not None and card.list_id == done.id):
                 continue
             copies.setdefault(link, card)
@@ -69,7 +57,7 @@ def build_pool(customers: Sequence[Customer], boards: Mapping[str, Board], epics
         if board is None or up_next is None:
             continue
         for card in board.cards_in(up_next.id):
-            link = short_link(card)
+            link = short_link(card) or ""
             seen.update((card.id, link))
             copy = copies.get(link) or copies.get(card.id)
             labels = [lb.name for lb in card.labels]
@@ -79,10 +67,10 @@ def build_pool(customers: Sequence[Customer], boards: Mapping[str, Board], epics
                 continue
             estimate = estimate_from_labels(lb.name for lb in copy.labels) or estimate_from_labels(labels)
             items.append(WorkItem(copy.id, customer.name, card.name, estimate, card.id, card.short_url or card.url))
-    known_cards = {c.id for b in boards.values() for c in b.cards} | {short_link(c) for b in boards.values()
+    known_cards = {c.id for b in boards.values() for c in b.cards} | {short_link(c) or "" for b in boards.values()
                                                                        for c in b.cards}
     for copy in epic_up_next:
-        link = source_link(copy) or ""
+        link = marker_of(copy) or ""
         if link in seen or link in known_cards:
             continue  # already offered, or its source has left Up next (the customer's board decides)
         owner = next((c for c in customers if copy.name.startswith(f"{c.name}: ")), None)
