@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS tickets_seen (number INTEGER PRIMARY KEY, created_at 
     first_seen TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS week_figures (week TEXT PRIMARY KEY, figures TEXT NOT NULL, policy TEXT NOT NULL,
     updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS customer_replies (number INTEGER NOT NULL, message_id TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (number, message_id));
 CREATE TABLE IF NOT EXISTS outcomes (number INTEGER PRIMARY KEY, outcome TEXT NOT NULL, at TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT '');
 """
@@ -352,13 +354,17 @@ class Store:
         db.executemany("INSERT INTO ticket_states(number, seq, state, at) VALUES (?, ?, ?, ?)", rows)
         return rows
 
-    def observe_state(self, number: int, state: str, at: datetime) -> None:
-        """Record a state the app itself set or saw outside a full sync (e.g. after closing a ticket)."""
+    def observe_state(self, number: int, state: str, at: datetime, *, again: bool = False) -> None:
+        """Record a state the app itself set or saw outside a full sync (e.g. after closing a ticket).
+
+        ``again`` records it even when it is the state last recorded: a ticket that went back to a
+        pause state after a customer reply the app saw only in the thread.
+        """
         with self._lock:  # the write and the memory of it together: save_inbox numbers rows from that memory
             with self._tx() as db:
-                row = db.execute("SELECT seq, state FROM ticket_states WHERE number = ? ORDER BY seq DESC LIMIT 1",
+                row = db.execute("SELECT seq, state, at FROM ticket_states WHERE number = ? ORDER BY seq DESC LIMIT 1",
                                  (number,)).fetchone()
-                if row and row[1] == state:
+                if row and row[1] == state and (not again or datetime.fromisoformat(row[2]) >= at):
                     return
                 written = (number, (row[0] + 1) if row else 0, state, _iso(at))
                 db.execute("INSERT INTO ticket_states(number, seq, state, at) VALUES (?, ?, ?, ?)", written)
@@ -378,6 +384,27 @@ class Store:
                                     " ORDER BY number, seq", _only_args(numbers)).fetchall()
         for number, state, at in rows:
             out.setdefault(number, []).append((state, datetime.fromisoformat(at)))
+        return out
+
+    # --- customer replies (they resume a paused clock, whatever the state says) -------------------
+    def record_customer_replies(self, number: int, replies: Iterable[tuple[str, datetime]]) -> int:
+        """Keep the customer's messages (id, sent) of a ticket; returns how many were new."""
+        with self._tx() as db:
+            before = db.total_changes
+            db.executemany("INSERT OR IGNORE INTO customer_replies(number, message_id, at) VALUES (?, ?, ?)",
+                           [(number, message_id, _iso(at)) for message_id, at in replies])
+            added = db.total_changes - before
+            if added:
+                self._bump_history(db)
+        return added
+
+    def customer_replies(self, numbers: Collection[int] | None = None) -> dict[int, list[datetime]]:
+        out: dict[int, list[datetime]] = {}
+        with self._lock:
+            rows = self._db.execute("SELECT number, at FROM customer_replies" + _only(numbers) + " ORDER BY number, at",
+                                    _only_args(numbers)).fetchall()
+        for number, at in rows:
+            out.setdefault(number, []).append(datetime.fromisoformat(at))
         return out
 
     # --- outcomes (how a ticket was resolved, for the SLA clock and the week's figures) -----------

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from supportdesk_tui.clients.groove import GrooveClient
 
 MAX_VANISHED_CHECKS = 25  # per poll: how many tickets that left the queue we ask Groove about
+MAX_REPLY_CHECKS = 10  # per poll: paused tickets with new messages whose thread we read
 HEAD_ROWS = 150  # a cold start replays this many tickets before the first paint: more than a screenful
 
 
@@ -76,6 +77,9 @@ class InboxService:
         self._week_cache: tuple[str, dict[int, TicketHistory], datetime, WeekFigures] | None = None
         self._history_cache: tuple[int, dict[int, TicketHistory]] | None = None
         self._policy_version = policy_version(settings.sla)
+        self._pause_states = frozenset(s.strip().lower() for s in settings.sla.pause_states)
+        self._message_counts: dict[int, int] | None = None  # per open ticket, as of the last full build
+        self._reply_checks: set[int] = set()  # paused tickets with new messages, thread not yet read
 
     # --- history -> clocks (runs in a thread) ------------------------------------------------------
     def _histories(self) -> dict[int, TicketHistory]:
@@ -92,12 +96,14 @@ class InboxService:
         seen = self.store.seen_tickets(numbers)
         states = self.store.all_state_histories(numbers)
         outcomes = self.store.outcomes(numbers)
+        replies = self.store.customer_replies(numbers)
         histories: dict[int, TicketHistory] = {}
         for number, created in seen.items():
             outcome = outcomes.get(number)
             backlog_at = outcome[1] if outcome is not None and outcome[0] == "backlog" else None
             events = tuple(StateEvent(at, state) for state, at in states.get(number, ()))
-            histories[number] = TicketHistory(created_at=created, events=events, resolved_by_backlog_at=backlog_at)
+            histories[number] = TicketHistory(created_at=created, events=events, resolved_by_backlog_at=backlog_at,
+                                              customer_replies=tuple(replies.get(number, ())))
         return histories
 
     def _clocks(self, tickets: tuple[Ticket, ...], histories: dict[int, TicketHistory]) -> dict[int, SlaClock]:
@@ -164,6 +170,7 @@ class InboxService:
         # announce the whole queue again); the very first sync of a fresh install announces nothing.
         new = frozenset() if self._known is None or from_cache else frozenset(numbers - self._known)
         self._known = numbers
+        self._message_counts = {t.number: t.message_count for t in open_tickets}
         week = self._stored_week() if from_cache else self._week(histories, self.clock.now())
         return InboxData(open_tickets, clocks, customers, synced_at, from_cache, new, week)
 
@@ -217,8 +224,45 @@ class InboxService:
         await asyncio.to_thread(self.store.save_inbox, tickets, synced_at)
         if self._known is not None:
             self._unchecked |= self._known - {t.number for t in tickets if t.is_open}
+        self._note_new_messages(tickets)
         await self._check_vanished(groove)
+        await self._check_replies(groove, {t.number: t for t in tickets})
         return await asyncio.to_thread(self._build, tickets, synced_at, False)
+
+    def _note_new_messages(self, tickets: list[Ticket]) -> None:
+        """Paused tickets whose thread grew since the last sync: a customer may have written without the
+        state changing, and a customer reply resumes the clock (docs/guides: whatever the channel)."""
+        counts = self._message_counts
+        if not self._pause_states or counts is None:
+            return  # nothing pauses, or no earlier sync to compare with
+        listed = set()
+        for t in tickets:
+            listed.add(t.number)
+            before = counts.get(t.number)
+            if before is not None and t.message_count > before and t.state in self._pause_states:
+                self._reply_checks.add(t.number)
+        self._reply_checks &= listed
+
+    async def _check_replies(self, groove: GrooveClient, tickets: dict[int, Ticket]) -> None:
+        """Read the threads noted above (a bounded few per poll; a failure waits for the next poll) and
+        keep the customer's messages. If an agent answered after the last of them and the ticket is
+        paused again, the pause starts again at that answer: the store saw no state change to record."""
+        batch = sorted(self._reply_checks)[:MAX_REPLY_CHECKS]
+        if not batch:
+            return
+        threads = await asyncio.gather(*(groove.list_messages(n) for n in batch), return_exceptions=True)
+        for number, thread in zip(batch, threads, strict=True):
+            if isinstance(thread, BaseException):
+                continue
+            self._reply_checks.discard(number)
+            replies = [(m.id, m.created_at) for m in thread if m.author_kind == "customer" and not m.note]
+            await asyncio.to_thread(self.store.record_customer_replies, number, replies)
+            last_reply = max((at for _, at in replies), default=None)
+            answers = [m.created_at for m in thread if m.author_kind == "agent" and not m.note
+                       and last_reply is not None and m.created_at > last_reply]
+            ticket = tickets.get(number)
+            if answers and ticket is not None and ticket.state in self._pause_states:
+                await asyncio.to_thread(self.store.observe_state, number, ticket.state, min(answers), again=True)
 
     async def _check_vanished(self, groove: GrooveClient) -> None:
         """Ask Groove how tickets that left the queue ended (closed, spam…), so their clocks and the
