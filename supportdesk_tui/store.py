@@ -214,8 +214,9 @@ class Store:
                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
     # --- inbox cache ------------------------------------------------------------------------------
-    def save_inbox(self, tickets: Iterable[Ticket], synced_at: datetime) -> None:
-        """Make the cached open queue this fresh sync, and record observed state changes.
+    def save_inbox(self, tickets: Iterable[Ticket], synced_at: datetime) -> set[int]:
+        """Make the cached open queue this fresh sync, and record observed state changes; returns the
+        numbers of the tickets the store had never seen before.
 
         Only the rows that differ from what this process last read or wrote are written. The cache is
         only a cache: should two processes share a data dir, a stale row lasts until its ticket changes.
@@ -250,6 +251,7 @@ class Store:
                 self._summaries.pop(t.number, None)  # rewritten rows are unsummarized again
             for number in [n for n in self._summaries if n not in fresh]:
                 del self._summaries[number]
+        return {t.number for t in unseen}
 
     def _seen_numbers(self, db: sqlite3.Connection) -> set[int]:
         if self._seen is None:
@@ -370,6 +372,25 @@ class Store:
                 db.execute("INSERT INTO ticket_states(number, seq, state, at) VALUES (?, ?, ?, ?)", written)
                 self._bump_history(db)
             self._note_states([written])
+
+    def retract_states(self, number: int, since: datetime) -> int:
+        """Forget the state changes recorded for a ticket from ``since`` on (an action that was undone);
+        returns how many were forgotten."""
+        with self._lock:
+            with self._tx() as db:
+                rows = db.execute("SELECT seq, at FROM ticket_states WHERE number = ?", (number,)).fetchall()
+                gone = [(number, seq) for seq, at in rows if datetime.fromisoformat(at) >= since]
+                db.executemany("DELETE FROM ticket_states WHERE number = ? AND seq = ?", gone)
+                if gone:
+                    self._bump_history(db)
+                last = db.execute("SELECT seq, state FROM ticket_states WHERE number = ? ORDER BY seq DESC LIMIT 1",
+                                  (number,)).fetchone()
+            if self._last_state is not None:
+                if last is None:
+                    self._last_state.pop(number, None)
+                else:
+                    self._last_state[number] = (last[0], last[1])
+        return len(gone)
 
     def state_history(self, number: int) -> list[tuple[str, datetime]]:
         with self._lock:

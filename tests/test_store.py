@@ -138,3 +138,26 @@ def test_plans_and_rota(tmp_path: Path) -> None:
     assert store.load_plan("2026-W48") == {"v": 2}
     store.save_rota("2026-W48", "ana", "ben")
     assert store.load_rota() == {"2026-W48": ("ana", "ben")}
+
+
+def test_retracting_an_undone_close_leaves_the_history_as_before(tmp_path: Path) -> None:
+    store = Store.in_dir(tmp_path)
+    store.save_inbox([ticket(1, "opened")], T0)
+    action = T0 + timedelta(minutes=5)
+    store.observe_state(1, "closed", action + timedelta(seconds=2))  # what the backlog recorded
+    v = store.history_version
+    assert store.retract_states(1, action) == 1
+    assert store.history_version > v
+    assert [s for s, _ in store.state_history(1)] == ["opened"]
+    # The next sync sees it opened again: no change, so no reopen in the history.
+    store.save_inbox([ticket(1, "opened")], action + timedelta(minutes=1))
+    assert [s for s, _ in store.state_history(1)] == ["opened"]
+    store.save_inbox([ticket(1, "pending")], action + timedelta(minutes=2))
+    assert [s for s, _ in store.state_history(1)] == ["opened", "pending"]
+
+
+def test_save_inbox_names_the_tickets_it_had_never_seen(tmp_path: Path) -> None:
+    store = Store.in_dir(tmp_path)
+    assert store.save_inbox([ticket(1), ticket(2)], T0) == {1, 2}
+    assert store.save_inbox([ticket(2), ticket(3)], T0 + timedelta(minutes=1)) == {3}
+    assert store.save_inbox([ticket(1), ticket(3)], T0 + timedelta(minutes=2)) == set()  # 1 came back

@@ -206,16 +206,26 @@ async def test_z_undoes_a_backlog_and_the_ticket_comes_back(triage_app: Any, gro
     n = add_ticket(groove, 5, "Undo me", state="opened")
     async with triage_app().run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
+        before = [table(pilot.app).cell_text(n, column) for column in ("status", "left")]
+        week = str(pilot.app.screen.query_one("#week").render())
         await pilot.press("b", "enter")
         await settle(pilot, rounds=6)
         assert table(pilot.app).numbers() == []
+        assert "1 backlogged" in str(pilot.app.screen.query_one("#week").render())
         await pilot.press("z")
+        await settle(pilot, rounds=6)
+        await pilot.press("r")  # a sync after the undo: Groove lists the ticket again
         await settle(pilot, rounds=6)
         assert table(pilot.app).numbers() == [n]
         assert groove.fake.tickets_snapshot()[n].state == "opened"
         (card,) = trello.cards_for(ACME.board_id, ticket_url(n))
         assert card["closed"] is True
         assert any("card archived" in m and "note with the card link stays" in m for m in toasts(pilot.app))
+        # As if it never happened: the same clock (not a fresh 48 h one, not "reopened"), the same week,
+        # and no "new ticket" announcement for a ticket that came back.
+        assert [table(pilot.app).cell_text(n, column) for column in ("status", "left")] == before
+        assert str(pilot.app.screen.query_one("#week").render()) == week
+        assert not any("New ticket" in m or "Undo me" in m and m.startswith("#") for m in toasts(pilot.app))
 
 
 async def test_conflict_is_explained_and_nothing_is_written(triage_app: Any, groove: Any, trello: TrelloEnv) -> None:

@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from supportdesk_tui.config import Settings
@@ -157,7 +158,7 @@ class InboxService:
         return f"{self._policy_version}:{history_version}"
 
     def _build(self, tickets: list[Ticket], synced_at: datetime | None, from_cache: bool, *,
-               remember: bool = True) -> InboxData:
+               remember: bool = True, first_seen: frozenset[int] = frozenset()) -> InboxData:
         open_tickets = tuple(t for t in tickets if t.is_open)
         histories = self._histories()
         clocks = self._clocks(open_tickets, histories)
@@ -166,9 +167,9 @@ class InboxService:
                                             self._basis(self._history_cache[0]))
         customers = {t.number: self.directory.for_email(t.customer_email) for t in open_tickets}
         numbers = {t.number for t in open_tickets}
-        # "New" means not in the queue we last showed (the cache counts, so a restart does not
-        # announce the whole queue again); the very first sync of a fresh install announces nothing.
-        new = frozenset() if self._known is None or from_cache else frozenset(numbers - self._known)
+        # "New" means never seen before (by this app, in this data dir): a ticket back in the queue after
+        # an undo or a reopen is not new. The very first sync of a fresh install announces nothing.
+        new = frozenset() if self._known is None or from_cache else first_seen & numbers
         self._known = numbers
         self._message_counts = {t.number: t.message_count for t in open_tickets}
         week = self._stored_week() if from_cache else self._week(histories, self.clock.now())
@@ -221,13 +222,13 @@ class InboxService:
         groove = await self._connect()
         tickets = await groove.list_open_tickets(self.settings.groove.states)
         synced_at = self.clock.now()
-        await asyncio.to_thread(self.store.save_inbox, tickets, synced_at)
+        first_seen = frozenset(await asyncio.to_thread(self.store.save_inbox, tickets, synced_at))
         if self._known is not None:
             self._unchecked |= self._known - {t.number for t in tickets if t.is_open}
         self._note_new_messages(tickets)
         await self._check_vanished(groove)
         await self._check_replies(groove, {t.number: t for t in tickets})
-        return await asyncio.to_thread(self._build, tickets, synced_at, False)
+        return await asyncio.to_thread(partial(self._build, tickets, synced_at, False, first_seen=first_seen))
 
     def _note_new_messages(self, tickets: list[Ticket]) -> None:
         """Paused tickets whose thread grew since the last sync: a customer may have written without the

@@ -51,7 +51,8 @@ def plan_undo(entry: JournalEntry, me: str) -> tuple[dict[str, Any] | None, str]
     check = done.get("check") or {}
     before: Mapping[str, Any] = check.get("ticket", check) if entry.kind == "backlog" else check
     payload: dict[str, Any] = {"number": number, "target": entry.id, "target_kind": entry.kind, "me": me,
-                               "since": entry.updated_at.isoformat(), "ours": [], "undo": [], "cannot": []}
+                               "since": entry.updated_at.isoformat(), "started": entry.created_at.isoformat(),
+                               "ours": [], "undo": [], "cannot": []}
     prior_state = before.get("state") if before.get("state") in OPEN_AGAIN else "opened"
     if entry.kind == "backlog":
         card = done.get("card")
@@ -158,7 +159,11 @@ class UndoHandler:
         kind = payload["target_kind"]
         now = self.ctx.clock.now()
         if kind in ("backlog", "close"):
+            # As if it never happened: the close this app recorded goes, rather than a reopen being added
+            # after it (which would give the ticket a fresh clock and count it fixed and reopened).
             self.ctx.store.clear_outcome(number)
+            if "started" in payload:
+                self.ctx.store.retract_states(number, datetime.fromisoformat(str(payload["started"])))
             if "state" in payload:
                 self.ctx.store.observe_state(number, str(payload["state"]), now)
         if kind == "fix_now":
