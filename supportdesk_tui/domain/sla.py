@@ -266,7 +266,8 @@ class ClockSummary:
 
     The store keeps one per cached ticket so a cold start can paint the top of a long queue, with the
     right counts, before it has replayed every ticket's history (see ``services.inbox``). Ranking:
-    a running clock's time left, in either clock, only grows with its deadline; a stopped one's is frozen.
+    a running clock's time left, in either clock, only grows with its deadline (at any moment after its
+    current run began, as every recorded run has by the time the app starts); a stopped one's is frozen.
     """
 
     final: SlaStatus | None

@@ -9,6 +9,7 @@ changes: the once-a-second tick never recomputes a deadline.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -78,6 +79,7 @@ class InboxService:
         self._week_cache: tuple[str, dict[int, TicketHistory], datetime, WeekFigures] | None = None
         self._history_cache: tuple[int, dict[int, TicketHistory]] | None = None
         self._policy_version = policy_version(settings.sla)
+        self._build_lock = threading.Lock()
         self._pause_states = frozenset(s.strip().lower() for s in settings.sla.pause_states)
         self._message_counts: dict[int, int] | None = None  # per open ticket, as of the last full build
         self._reply_checks: set[int] = set()  # paused tickets with new messages, thread not yet read
@@ -159,6 +161,13 @@ class InboxService:
 
     def _build(self, tickets: list[Ticket], synced_at: datetime | None, from_cache: bool, *,
                remember: bool = True, first_seen: frozenset[int] = frozenset()) -> InboxData:
+        # Builds run in worker threads; a refresh asked for (`r`) while the cache is still being read
+        # must not interleave with it over the clock cache.
+        with self._build_lock:
+            return self._build_locked(tickets, synced_at, from_cache, remember, first_seen)
+
+    def _build_locked(self, tickets: list[Ticket], synced_at: datetime | None, from_cache: bool, remember: bool,
+                      first_seen: frozenset[int]) -> InboxData:
         open_tickets = tuple(t for t in tickets if t.is_open)
         histories = self._histories()
         clocks = self._clocks(open_tickets, histories)
@@ -197,7 +206,8 @@ class InboxService:
         if head is None:
             return None  # no summaries yet, another policy, or histories changed since: replay them all
         histories = self._read_histories([t.number for t in head.tickets])
-        clocks = self._clocks(tuple(head.tickets), histories)
+        with self._build_lock:
+            clocks = self._clocks(tuple(head.tickets), histories)
         now = self.clock.now()
         top = sorted(head.tickets, key=lambda t: queue_key(clocks[t.number], now, t.number))[:limit]
         customers = {t.number: self.directory.for_email(t.customer_email) for t in top}
