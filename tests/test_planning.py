@@ -315,6 +315,7 @@ def test_customer_commitment_words(planned: int, commitment: float | None, level
     (4, 4, Level.ON_TARGET, "on target"),
     (5, 4, Level.OVER, "over estimate by 0.5 d"),
     (2, None, Level.NONE, "1 d planned, no estimate"),
+    (0, None, Level.NONE, "not planned, no estimate"),  # as the estimated ones say it, not "0 d planned"
 ])
 def test_item_estimate_words(planned: int, estimate: int | None, level: Level, text: str) -> None:
     standing = ItemTotal(ACME, planned, estimate).standing

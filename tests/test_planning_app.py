@@ -221,11 +221,12 @@ async def test_p_publishes_once_and_again_changes_nothing(make_plan_app: Callabl
         assert isinstance(pilot.app.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
-        assert any(n.startswith("Published 1 cards") for n in notes(pilot))
+        # One planned card, written on both boards (the customer's and its Support Epics copy).
+        assert "Published 1 card: 0 members added, 2 due dates set, 2 comments." in notes(pilot)
         writes = len(trello.writes())
         await pilot.press("p", "y")
         await settle(pilot)
-        assert any("Trello already shows this plan (1 cards); nothing changed." in n for n in notes(pilot))
+        assert any("Trello already shows this plan (1 card); nothing changed." in n for n in notes(pilot))
         assert len(trello.writes()) == writes
         await pilot.press("p", "n")
         await settle(pilot)

@@ -225,7 +225,7 @@ async def test_z_undoes_a_backlog_and_the_ticket_comes_back(triage_app: Any, gro
         # and no "new ticket" announcement for a ticket that came back.
         assert [table(pilot.app).cell_text(n, column) for column in ("status", "left")] == before
         assert str(pilot.app.screen.query_one("#week").render()) == week
-        assert not any("New ticket" in m or "Undo me" in m and m.startswith("#") for m in toasts(pilot.app))
+        assert not any("New ticket" in m or ("Undo me" in m and m.startswith("#")) for m in toasts(pilot.app))
 
 
 async def test_conflict_is_explained_and_nothing_is_written(triage_app: Any, groove: Any, trello: TrelloEnv) -> None:

@@ -473,7 +473,8 @@ class ItemTotal:
     @property
     def standing(self) -> Standing:
         if self.estimate is None:
-            return Standing(Level.NONE, f"{format_half_days(self.planned)} planned, no estimate")
+            planned = "not planned" if self.planned == 0 else f"{format_half_days(self.planned)} planned"
+            return Standing(Level.NONE, f"{planned}, no estimate")
         if self.planned < self.estimate:
             text = "not planned" if self.planned == 0 else \
                 f"{format_half_days(self.planned)} of {format_half_days(self.estimate)} planned"

@@ -88,9 +88,13 @@ class PublishReport:
         if self.outcome.status != DONE:
             return self.outcome.message
         if not self.changed:
-            return f"Trello already shows this plan ({self.cards} cards); nothing changed."
-        return (f"Published {self.cards} cards: {self.members_added} member(s) added, {self.due_set} due date(s) set, "
-                f"{self.comments} comment(s).")
+            return f"Trello already shows this plan ({_count(self.cards, 'card')}); nothing changed."
+        return (f"Published {_count(self.cards, 'card')}: {_count(self.members_added, 'member')} added, "
+                f"{_count(self.due_set, 'due date')} set, {_count(self.comments, 'comment')}.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @dataclass(frozen=True, slots=True)
