@@ -11,11 +11,13 @@ import argparse
 import asyncio
 import getpass
 import shlex
+import signal
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from supportdesk_tui import __version__
 from supportdesk_tui.config import ConfigError, Settings, load_settings
@@ -26,6 +28,9 @@ from supportdesk_tui.credentials import (
     load_credentials,
     store_credentials,
 )
+
+if TYPE_CHECKING:
+    from supportdesk_tui.demo import FakeEnvironment
 
 
 class UsageError(Exception):
@@ -148,13 +153,38 @@ def _fake_api(args: argparse.Namespace) -> int:
     if env.trello_server is not None:
         print(f"Trello: {env.trello_url}  (key: {DEMO_TRELLO_KEY}, token: {DEMO_TRELLO_TOKEN})")
     print("These are the fakes' own demo credentials. Ctrl+C stops.", flush=True)
+    # Stopped by a process manager (SIGTERM) as by Ctrl+C: the servers close and the temp dir goes.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        while True:
-            time.sleep(3600)
+        with tempfile.TemporaryDirectory(prefix="supportdesk-fake-api-") as tmp:
+            _print_how_to_open(env, Path(tmp))
+            while True:
+                time.sleep(3600)
     except KeyboardInterrupt:
         return 0
     finally:
         env.stop()
+
+
+def _print_how_to_open(env: FakeEnvironment, tmp: Path) -> None:
+    """The one line that opens the app on these fakes from another terminal, with the demo's customers
+    and team in a config file that lives as long as the fakes; nothing touches the user's own config,
+    keyring or data."""
+    import tomli_w
+
+    from supportdesk_tui.demo import demo_config
+    from supportdesk_tui.fakes.demo_customers import DEMO_GROOVE_TOKEN, DEMO_TRELLO_KEY, DEMO_TRELLO_TOKEN
+
+    config = tmp / "config.toml"
+    config.write_text(tomli_w.dumps(demo_config()), encoding="utf-8")
+    variables = {"SUPPORTDESK_CONFIG": str(config), "SUPPORTDESK_DATA_DIR": str(tmp / "data"),
+                 "SUPPORTDESK_GROOVE_URL": env.groove_url, "SUPPORTDESK_GROOVE_TOKEN": DEMO_GROOVE_TOKEN}
+    if env.trello_server is not None:
+        variables |= {"SUPPORTDESK_TRELLO_URL": env.trello_url, "SUPPORTDESK_TRELLO_KEY": DEMO_TRELLO_KEY,
+                      "SUPPORTDESK_TRELLO_TOKEN": DEMO_TRELLO_TOKEN}
+    line = " ".join(f"{name}={shlex.quote(value)}" for name, value in variables.items())
+    print(f"Open the app on them from another terminal (or run `doctor` the same way):\n  {line} supportdesk",
+          flush=True)
 
 
 def _serve(args: argparse.Namespace) -> int:

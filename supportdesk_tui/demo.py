@@ -102,7 +102,15 @@ def demo_settings(env: FakeEnvironment | tuple[str, str], data_dir: Path, config
                   poll_seconds: float = 10) -> Settings:
     """Settings for the demo: the demo customers and team, pointed at the fakes (or at two base URLs)."""
     groove_url, trello_url = (env.groove_url, env.trello_url) if isinstance(env, FakeEnvironment) else env
-    data: dict[str, Any] = {
+    settings = parse_settings(demo_config(poll_seconds), config_path=config_path or data_dir / "demo-config.toml",
+                              data_dir=data_dir, groove_url=groove_url,
+                              trello_url=trello_url or "https://api.trello.com/1")
+    return settings
+
+
+def demo_config(poll_seconds: float = 10) -> dict[str, Any]:
+    """The demo's config document (no URLs, no credentials): what `fake-api` writes for another terminal."""
+    return {
         "groove": {"subdomain": "consultancy", "poll_seconds": poll_seconds},
         "sla": {"target_hours": 48, "warn_hours": [12, 4], "clock": "calendar", "timezone": "Europe/London"},
         "trello": {"support_epics_board": SUPPORT_EPICS_BOARD_ID, "poll_seconds": 15},
@@ -114,9 +122,6 @@ def demo_settings(env: FakeEnvironment | tuple[str, str], data_dir: Path, config
         "team": {"me": DEMO_ME, "developers": list(DEMO_DEVELOPERS), "triage_leads": list(DEMO_TRIAGE_LEADS),
                  "triage": ["ana", "chloe"]},
     }
-    settings = parse_settings(data, config_path=config_path or data_dir / "demo-config.toml", data_dir=data_dir,
-                              groove_url=groove_url, trello_url=trello_url or "https://api.trello.com/1")
-    return settings
 
 
 def demo_credentials() -> Credentials:

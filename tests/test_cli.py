@@ -133,17 +133,34 @@ def test_login_empty_input(isolated: MemoryKeyring, capsys: pytest.CaptureFixtur
     assert "empty" in capsys.readouterr().err and isolated.items == {}
 
 
-def test_fake_api_prints_base_urls() -> None:
+def test_fake_api_prints_base_urls_and_a_line_that_opens_the_app_on_them(tmp_path: Path) -> None:
+    """What fake-api prints is enough for another terminal: `doctor` run with the printed variables
+    finds the config, the credentials, both fakes and every customer's board, and says all is well."""
+    import os
+    import shlex
+
     child = subprocess.Popen([sys.executable, "-m", "supportdesk_tui", "fake-api", "--tickets", "5"],
                              stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None
-        lines = [child.stdout.readline() for _ in range(3)]
+        lines = [child.stdout.readline() for _ in range(5)]
+        assert lines[0].startswith("Groove: http://127.0.0.1:") and "/v1" in lines[0]
+        assert lines[1].startswith("Trello: http://127.0.0.1:") and "/1" in lines[1]
+        assert lines[3].startswith("Open the app on them")
+        *assignments, command = shlex.split(lines[4])
+        assert command == "supportdesk"
+        variables = dict(a.split("=", 1) for a in assignments)
+        assert set(variables) >= {"SUPPORTDESK_CONFIG", "SUPPORTDESK_DATA_DIR", "SUPPORTDESK_GROOVE_URL",
+                                  "SUPPORTDESK_GROOVE_TOKEN", "SUPPORTDESK_TRELLO_URL", "SUPPORTDESK_TRELLO_KEY",
+                                  "SUPPORTDESK_TRELLO_TOKEN"}
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SUPPORTDESK_")}
+        doctor = subprocess.run([sys.executable, "-m", "supportdesk_tui", "doctor"], env={**env, **variables},
+                                capture_output=True, text=True, timeout=120)
+        assert doctor.returncode == 0, doctor.stdout + doctor.stderr
     finally:
         child.terminate()
         child.wait(10)
-    assert lines[0].startswith("Groove: http://127.0.0.1:") and "/v1" in lines[0]
-    assert lines[1].startswith("Trello: http://127.0.0.1:") and "/1" in lines[1]
+    assert not Path(variables["SUPPORTDESK_CONFIG"]).exists()  # the config lived as long as the fakes
 
 
 def test_fake_api_bad_error_rate(capsys: pytest.CaptureFixture[str]) -> None:
