@@ -107,6 +107,29 @@ async def test_cached_queue_paints_first_after_restart(groove: Any, make_app: An
         assert pilot.app.screen.query_one(Banner).shown
 
 
+async def test_vim_keys_move_and_scroll_like_the_arrows(groove: Any, make_app: Any) -> None:
+    for hours in (1, 2, 3):
+        add(groove, hours, f"Ticket {hours}")
+    async with make_app().run_test(size=(80, 20)) as pilot:  # narrower than the table's columns
+        await settle(pilot)
+        table = pilot.app.screen.query_one(TicketTable)
+        await pilot.press("j")
+        assert table.cursor_row == 1
+        await pilot.press("k")
+        assert table.cursor_row == 0
+        assert table.scroll_offset.x == 0
+        await pilot.press("l")
+        await pilot.pause()
+        shifted = table.scroll_offset.x
+        assert shifted > 0
+        await pilot.press("right")
+        await pilot.pause()
+        assert table.scroll_offset.x > shifted
+        await pilot.press("h", "h")
+        await pilot.pause()
+        assert table.scroll_offset.x == 0
+
+
 async def test_filter_and_mine(groove: Any, make_app: Any) -> None:
     mine = add(groove, 3, "Invoice PDF broken", assignee="ana@consultancy.example")
     other = add(groove, 4, "Login loop", email="tom@bluebird.example", assignee="ben@consultancy.example")

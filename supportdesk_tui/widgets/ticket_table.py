@@ -97,6 +97,9 @@ class TicketTable(ScrollView, can_focus=True):
         Binding("down", "cursor_down", "Down", show=False),
         Binding("j", "cursor_down", "Down", show=False, id="nav.down"),
         Binding("k", "cursor_up", "Up", show=False, id="nav.up"),
+        # h/l beside the arrows (which scroll sideways in a terminal narrower than the columns)
+        Binding("h", "scroll_left", "Scroll left", show=False, id="inbox.nav.left"),
+        Binding("l", "scroll_right", "Scroll right", show=False, id="inbox.nav.right"),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home,g", "first", "Top", show=False, id="nav.top"),
