@@ -1,0 +1,137 @@
+"""The SQLite file itself: schema, permissions, the lock and one transaction helper.
+
+Every table lives in one file under the data dir, opened once. Calls are synchronous and serialised by
+a lock; async code reaches them through ``asyncio.to_thread`` (see ``services``). The file and its
+directory are readable by the user only. The in-memory mirrors declared here (what this process knows
+the tables hold) let a quiet poll write next to nothing; they move on only after a commit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+
+from supportdesk_tui.domain.sla import ClockSummary
+from supportdesk_tui.domain.tickets import Ticket
+
+SCHEMA_VERSION = 2
+# inbox_cache keeps, beside each ticket, a summary of its SLA clock as last computed (instants in
+# microseconds since the epoch, exact): a cold start ranks and counts the queue from these and replays
+# only the top rows' histories before the first paint. ``summarized`` is 0 until the row's summary is
+# written for its current content.
+_SUMMARY_COLUMNS = {"due": "INTEGER", "warn": "INTEGER", "frozen": "INTEGER", "final": "TEXT",
+                    "summarized": "INTEGER NOT NULL DEFAULT 0"}
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inbox_cache (number INTEGER PRIMARY KEY, ticket TEXT NOT NULL);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('history_generation', '0');
+CREATE TABLE IF NOT EXISTS ticket_states (
+    number INTEGER NOT NULL, seq INTEGER NOT NULL, state TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (number, seq));
+CREATE TABLE IF NOT EXISTS journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL, ticket INTEGER, payload TEXT NOT NULL, done_steps TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS journal_status ON journal(status);
+CREATE TABLE IF NOT EXISTS plans (week TEXT PRIMARY KEY, plan TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rota (week TEXT PRIMARY KEY, lead TEXT NOT NULL, other TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sla_warnings (number INTEGER NOT NULL, threshold REAL NOT NULL,
+    at TEXT NOT NULL, PRIMARY KEY (number, threshold));
+CREATE TABLE IF NOT EXISTS tickets_seen (number INTEGER PRIMARY KEY, created_at TEXT NOT NULL,
+    first_seen TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS week_figures (week TEXT PRIMARY KEY, figures TEXT NOT NULL, policy TEXT NOT NULL,
+    updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS customer_replies (number INTEGER NOT NULL, message_id TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (number, message_id));
+CREATE TABLE IF NOT EXISTS outcomes (number INTEGER PRIMARY KEY, outcome TEXT NOT NULL, at TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '');
+"""
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+def _only(numbers: Collection[int] | None) -> str:
+    """A WHERE clause limiting a per-ticket table to some ticket numbers (one JSON parameter)."""
+    return "" if numbers is None else " WHERE number IN (SELECT value FROM json_each(?))"
+
+
+def _only_args(numbers: Collection[int] | None) -> tuple[str, ...]:
+    return () if numbers is None else (json.dumps(sorted(numbers)),)
+
+class StoreBase:
+    """The file, its schema, the lock and one transaction helper; the other modules add what is kept."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with suppress(OSError):
+            os.chmod(path.parent, 0o700)
+        fresh = not path.exists()
+        if fresh:
+            path.touch(mode=0o600)
+        os.chmod(path, 0o600)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._add_summary_columns()
+        self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema' AND CAST(value AS INTEGER) < ?",
+                         (str(SCHEMA_VERSION), SCHEMA_VERSION))
+        # What this process knows the tables hold, so a poll that changed nothing writes next to nothing
+        # (re-encoding and rewriting 2,000 rows every 30 s was most of the idle CPU). Filled on first use.
+        self._inbox: dict[int, Ticket] | None = None
+        self._last_state: dict[int, tuple[int, str]] | None = None
+        self._seen: set[int] | None = None
+        self._summaries: dict[int, ClockSummary] = {}  # what inbox_cache holds, as this process wrote it
+        # Bumped, in the file too, on every write that changes a ticket's observed history: clock
+        # summaries are only trusted for the generation they were computed from.
+        self.history_version = int(self.get_meta("history_generation") or 0)
+
+    def _add_summary_columns(self) -> None:
+        """A file from schema 1 has inbox_cache without the summary columns: add them (NULL = unknown)."""
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(inbox_cache)")}
+        for name, kind in _SUMMARY_COLUMNS.items():
+            if name not in have:
+                self._db.execute(f"ALTER TABLE inbox_cache ADD COLUMN {name} {kind}")
+
+    def _bump_history(self, db: sqlite3.Connection) -> None:
+        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'history_generation'")
+        self.history_version += 1
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # --- meta -------------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
