@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from supportdesk_tui.screens.inbox import InboxScreen
 from supportdesk_tui.screens.ticket_detail import TicketDetailScreen
 from supportdesk_tui.widgets.banner import Banner
 from supportdesk_tui.widgets.desk_header import DeskHeader
-from supportdesk_tui.widgets.ticket_table import TicketTable
+from supportdesk_tui.widgets.ticket_table import COLUMN_KEYS, TicketTable, layout_widths
 from tests.conftest import NOW, settle
 
 
@@ -107,10 +109,35 @@ async def test_cached_queue_paints_first_after_restart(groove: Any, make_app: An
         assert pilot.app.screen.query_one(Banner).shown
 
 
+@pytest.mark.parametrize(("width", "hidden", "customer"), [
+    (150, set(), 20), (113, set(), 20), (112, {"assignee"}, 20), (101, {"assignee"}, 20),
+    (100, {"assignee", "state"}, 20), (90, {"assignee", "state"}, 20), (89, {"assignee", "state"}, 14),
+    (80, {"assignee", "state"}, 14), (60, {"assignee", "state"}, 14)])
+def test_narrow_terminals_make_room_for_the_subject(width: int, hidden: set[str], customer: int) -> None:
+    """Assignee, then state give way, then the customer column narrows, until the subject has 30 cells."""
+    widths = dict(zip(COLUMN_KEYS, layout_widths(width), strict=True))
+    assert {key for key, w in widths.items() if w == 0} == hidden
+    assert widths["customer"] == customer
+    shown = sum(w + 2 for w in widths.values() if w)
+    assert widths["subject"] >= 20
+    assert shown == width or (shown > width and widths["subject"] == 20)  # only the narrowest scroll
+
+
+async def test_an_80_column_terminal_shows_the_subject_without_scrolling(groove: Any, make_app: Any) -> None:
+    add(groove, 1, "A subject that a person can actually read")
+    async with make_app().run_test(size=(80, 20)) as pilot:
+        await settle(pilot)
+        table = pilot.app.screen.query_one(TicketTable)
+        assert table.virtual_size.width <= 80
+        screen = table.render_line(0).text + table.render_line(1).text  # the header and the row
+        assert "Subject" in screen and "State" not in screen and "Assignee" not in screen
+        assert "A subject that a person" in screen  # 26 cells left for it, not 20
+
+
 async def test_vim_keys_move_and_scroll_like_the_arrows(groove: Any, make_app: Any) -> None:
     for hours in (1, 2, 3):
         add(groove, hours, f"Ticket {hours}")
-    async with make_app().run_test(size=(80, 20)) as pilot:  # narrower than the table's columns
+    async with make_app().run_test(size=(60, 20)) as pilot:  # narrower than the table's columns
         await settle(pilot)
         table = pilot.app.screen.query_one(TicketTable)
         await pilot.press("j")

@@ -41,6 +41,11 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 )
 COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
 CELL_PADDING = 1  # one space each side of every cell
+MIN_SUBJECT = 20
+COMFORT_SUBJECT = 30
+# On a narrow terminal, until the subject has COMFORT_SUBJECT cells: the assignee and then the state
+# columns give way (both are in the ticket's detail too), then the customer column narrows.
+NARROW_STEPS: tuple[tuple[str, int], ...] = (("assignee", 0), ("state", 0), ("customer", 14))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,23 @@ class Row:
     customer: Customer | None
     new: bool = False
     mark: str = ""  # e.g. "urgent", "fixing 1:32" (set by triage actions)
+
+
+def layout_widths(width: int) -> list[int]:
+    """Each column's width for a table ``width`` cells wide (0 = hidden): the subject takes what the others
+    leave, the NARROW_STEPS making room for it one by one, and never gets fewer than MIN_SUBJECT."""
+    widths = {key: w for key, _, w in COLUMNS}
+
+    def left_for_subject() -> int:
+        others = sum(w + 2 * CELL_PADDING for key, w in widths.items() if key != "subject" and w)
+        return width - others - 2 * CELL_PADDING
+
+    for key, narrower in NARROW_STEPS:
+        if left_for_subject() >= COMFORT_SUBJECT:
+            break
+        widths[key] = narrower
+    widths["subject"] = max(MIN_SUBJECT, left_for_subject())
+    return [widths[key] for key in COLUMN_KEYS]
 
 
 def short_agent(email: str | None) -> str:
@@ -135,7 +157,7 @@ class TicketTable(ScrollView, can_focus=True):
         self._rows: dict[int, Row] = {}
         self._cells: dict[int, tuple[Text, ...]] = {}  # the static cells, by ticket number
         self._ticking: dict[int, tuple[Text, str]] = {}  # status cell and time-left text, as shown
-        self._strips: dict[tuple[int, int, bool, int], Strip] = {}  # (number, width, cursor, zebra) -> line
+        self._strips: dict[tuple[int, tuple[int, ...], bool, int], Strip] = {}  # (number, widths, cursor, zebra)
         self._widths: list[int] = [width for _, _, width in COLUMNS]
 
     # --- what is shown --------------------------------------------------------------------------------
@@ -273,23 +295,23 @@ class TicketTable(ScrollView, can_focus=True):
 
     # --- layout -------------------------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
-        """Give the subject whatever width the other (fixed) columns leave."""
-        others = sum(w + 2 * CELL_PADDING for key, _, w in COLUMNS if key != "subject")
-        subject = max(20, event.size.width - others - 2 * CELL_PADDING)
-        index = COLUMN_KEYS.index("subject")
-        if self._widths[index] != subject:
-            self._widths[index] = subject
+        """Give the subject whatever width the other (fixed) columns leave (see layout_widths)."""
+        widths = layout_widths(event.size.width)
+        if widths != self._widths:
+            self._widths = widths
             self._strips.clear()
             self.virtual_size = Size(self._total_width(), len(self._order) + 1)
             self.refresh()
 
     def _total_width(self) -> int:
-        return sum(w + 2 * CELL_PADDING for w in self._widths)
+        return sum(w + 2 * CELL_PADDING for w in self._widths if w)
 
     # --- rendering ---------------------------------------------------------------------------------------
     def _line(self, cells: Iterable[Text], style: Style) -> Strip:
         line = Text(no_wrap=True, overflow="crop")
         for cell, width in zip(cells, self._widths, strict=True):
+            if not width:
+                continue  # a column this width has no room for
             piece = cell.copy()
             piece.truncate(width, overflow="ellipsis", pad=True)
             line.append(" ")
@@ -310,7 +332,7 @@ class TicketTable(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         number = self._order[index]
         cursor = index == self.cursor_row
-        key = (number, self._widths[COLUMN_KEYS.index("subject")], cursor, index % 2)
+        key = (number, tuple(self._widths), cursor, index % 2)
         strip = self._strips.get(key)
         if strip is None:
             if cursor:
