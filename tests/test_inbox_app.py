@@ -132,6 +132,10 @@ async def test_an_80_column_terminal_shows_the_subject_without_scrolling(groove:
         screen = table.render_line(0).text + table.render_line(1).text  # the header and the row
         assert "Subject" in screen and "State" not in screen and "Assignee" not in screen
         assert "A subject that a person" in screen  # 26 cells left for it, not 20
+        # The header keeps its right part (counts, breaches, last sync) and shortens the left part.
+        header = pilot.app.screen.query_one(DeskHeader).render()
+        assert header.cell_len <= 80 and header.plain.endswith("synced 10:00:00") and "1 open" in header.plain
+        assert header.plain.startswith("Inbox · triage")
 
 
 async def test_vim_keys_move_and_scroll_like_the_arrows(groove: Any, make_app: Any) -> None:

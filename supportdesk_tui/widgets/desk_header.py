@@ -14,7 +14,16 @@ class DeskHeader(Static):
     right: reactive[str] = reactive("")
 
     def render(self) -> Text:
-        return Text(f"{self.left}  {self.right}" if self.right else self.left, no_wrap=True, overflow="ellipsis")
+        """``left`` gives way first on a narrow terminal: ``right`` holds the state of things (counts,
+        breaches, last sync, offline), which must stay readable."""
+        if not self.right:
+            return Text(self.left, no_wrap=True, overflow="ellipsis")
+        right = Text(self.right)
+        left = Text(self.left)
+        room = self.content_size.width - right.cell_len - 2
+        if left.cell_len > room:
+            left.truncate(max(room, 0), overflow="ellipsis")
+        return Text.assemble(left, "  " if left.cell_len else "", right, no_wrap=True, overflow="ellipsis")
 
     def watch_left(self) -> None:
         self.refresh()
