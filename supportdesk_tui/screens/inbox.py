@@ -268,9 +268,14 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         extra = f" · {pending} pending action(s)" if pending else ""
         mine = " · mine only" if self._mine else ""
         filt = f" · filter: {self._filter}" if self._filter else ""
+        glyphs = [f"{counts[s]}{GLYPHS[s]}" for s in
+                  (SlaStatus.OK, SlaStatus.AT_RISK, SlaStatus.BREACHED, SlaStatus.PAUSED) if counts[s]]
         header.left = left
         header.right = (f"· {data.open_count} open: {', '.join(parts) or 'none'}{mine}{filt}{extra} · "
                         f"{state}synced {synced}")
+        # The same facts, shorter, for a narrow terminal (the rows spell each glyph out).
+        header.right_short = (f"· {data.open_count} open: {' '.join(glyphs) or 'none'}{mine}{filt}"
+                              f"{f' · {pending} pending' if pending else ''} · {state}{synced}")
 
     # --- keys ---------------------------------------------------------------------------------------
     def action_filter(self) -> None:

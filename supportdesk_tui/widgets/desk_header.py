@@ -12,15 +12,23 @@ class DeskHeader(Static):
 
     left: reactive[str] = reactive("")
     right: reactive[str] = reactive("")
+    right_short: reactive[str] = reactive("")
+    """Optional: ``right`` said in fewer cells, used when both parts do not fit side by side."""
+
+    MIN_LEFT = 24  # a narrow terminal switches to ``right_short`` to keep at least this much of ``left``
 
     def render(self) -> Text:
         """``left`` gives way first on a narrow terminal: ``right`` holds the state of things (counts,
         breaches, last sync, offline), which must stay readable."""
         if not self.right:
             return Text(self.left, no_wrap=True, overflow="ellipsis")
+        width = self.content_size.width
         right = Text(self.right)
         left = Text(self.left)
-        room = self.content_size.width - right.cell_len - 2
+        if self.right_short and left.cell_len + 2 + right.cell_len > width \
+                and width - right.cell_len - 2 < min(self.MIN_LEFT, left.cell_len):
+            right = Text(self.right_short)
+        room = width - right.cell_len - 2
         if left.cell_len > room:
             left.truncate(max(room, 0), overflow="ellipsis")
         return Text.assemble(left, "  " if left.cell_len else "", right, no_wrap=True, overflow="ellipsis")
@@ -29,4 +37,7 @@ class DeskHeader(Static):
         self.refresh()
 
     def watch_right(self) -> None:
+        self.refresh()
+
+    def watch_right_short(self) -> None:
         self.refresh()
