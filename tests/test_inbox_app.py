@@ -139,10 +139,12 @@ async def test_an_80_column_terminal_shows_the_subject_without_scrolling(groove:
         header = pilot.app.screen.query_one(DeskHeader).render()
         assert header.cell_len <= 80
         assert header.plain == "Inbox · triage: ana + chloe · 48 h calendar  · 3 open: 1● 1▲ 1✖ · 10:00:00"
+        assert pilot.app.screen.query_one("#week").size.height == 2  # the week's figures wrap, not cut
         await pilot.resize_terminal(150, 20)
         await pilot.pause()
         header = pilot.app.screen.query_one(DeskHeader).render()
         assert header.plain.endswith("· 3 open: 1 ● ok, 1 ▲ at risk, 1 ✖ breached · synced 10:00:00")
+        assert pilot.app.screen.query_one("#week").size.height == 1
 
 
 async def test_vim_keys_move_and_scroll_like_the_arrows(groove: Any, make_app: Any) -> None:

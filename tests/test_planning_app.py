@@ -222,7 +222,8 @@ async def test_p_publishes_once_and_again_changes_nothing(make_plan_app: Callabl
         await pilot.press("y")
         await settle(pilot)
         # One planned card, written on both boards (the customer's and its Support Epics copy).
-        assert "Published 1 card: 0 members added, 2 due dates set, 2 comments." in notes(pilot)
+        assert "Published 1 card and 1 Support Epics copy: 0 members added, 2 due dates set, 2 comments." \
+            in notes(pilot)
         writes = len(trello.writes())
         await pilot.press("p", "y")
         await settle(pilot)

@@ -77,6 +77,7 @@ class PublishReport:
     due_set: int = 0
     comments: int = 0
     notes: tuple[str, ...] = ()
+    written: int = 0  # Trello cards touched: a planned card and its Support Epics copy count apart
 
     @property
     def changed(self) -> int:
@@ -89,12 +90,14 @@ class PublishReport:
             return self.outcome.message
         if not self.changed:
             return f"Trello already shows this plan ({_count(self.cards, 'card')}); nothing changed."
-        return (f"Published {_count(self.cards, 'card')}: {_count(self.members_added, 'member')} added, "
+        copies = (f" and {_count(self.written - self.cards, 'Support Epics copy', 'Support Epics copies')}"
+                  if self.written > self.cards else "")
+        return (f"Published {_count(self.cards, 'card')}{copies}: {_count(self.members_added, 'member')} added, "
                 f"{_count(self.due_set, 'due date')} set, {_count(self.comments, 'comment')}.")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,16 +367,17 @@ class PlanningService:
 
 def report_from(outcome: Outcome, cards: int) -> PublishReport:
     """Add up the per-card step results the journal kept."""
-    members = due = comments = 0
+    members = due = comments = written = 0
     notes: list[str] = []
     for result in outcome.done.values():
         if not isinstance(result, Mapping):
             continue
+        written += 1
         members += len(result.get("members_added", ()))
         due += 1 if result.get("due_set") else 0
         comments += len(result.get("commented", ()))
         notes += [str(n) for n in result.get("notes", ())]
-    return PublishReport(outcome, cards, members, due, comments, tuple(dict.fromkeys(notes)))
+    return PublishReport(outcome, cards, members, due, comments, tuple(dict.fromkeys(notes)), written)
 
 
 __all__ = ["ConfirmationDraft", "OpenedWeek", "PlanningService", "Pool", "PublishReport", "RotaChoice",
