@@ -121,6 +121,11 @@ class SlaPolicy:
     def is_business(self) -> bool:
         return self.clock == "business"
 
+    @property
+    def pausing(self) -> frozenset[str]:
+        """``pause_states`` as the clock compares them (trimmed, lower-case)."""
+        return frozenset(_norm(s) for s in self.pause_states)
+
 
 @dataclass(frozen=True, slots=True)
 class StateEvent:
@@ -326,7 +331,7 @@ class _Replay:
 
     def __init__(self, policy: SlaPolicy) -> None:
         self.policy = policy
-        self.pause_states = frozenset(_norm(s) for s in policy.pause_states)
+        self.pause_states = policy.pausing
         self.meter: _Meter = _CALENDAR
         self.calendar: BusinessCalendar | None = None
         self.setup_notes: list[str] = []

@@ -222,7 +222,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         return sorted(rows, key=lambda row: queue_key(row.clock, now, row.ticket.number))
 
     def _sync_table(self) -> None:
-        self.query_one(TicketTable).sync(self._visible_rows(), self.desk.clock.now())
+        self.query_one(TicketTable).sync(self._visible_rows())
         self._update_header()
 
     def tick(self) -> None:

@@ -80,20 +80,19 @@ class InboxService:
         self._history_cache: tuple[int, dict[int, TicketHistory]] | None = None
         self._policy_version = policy_version(settings.sla)
         self._build_lock = threading.Lock()
-        self._pause_states = frozenset(s.strip().lower() for s in settings.sla.pause_states)
+        self._pause_states = settings.sla.pausing
         self._message_counts: dict[int, int] | None = None  # per open ticket, as of the last full build
         self._reply_checks: set[int] = set()  # paused tickets with new messages, thread not yet read
 
     # --- history -> clocks (runs in a thread) ------------------------------------------------------
-    def _histories(self) -> dict[int, TicketHistory]:
-        """Every seen ticket's history, re-read only when the store says some history changed: the same
-        object comes back otherwise, so the clock and week caches below hit on identity."""
+    def _histories(self) -> tuple[int, dict[int, TicketHistory]]:
+        """Every seen ticket's history and the store's history version it was read under, re-read only
+        when that version moved: the same object comes back otherwise, so the clock and week caches below
+        hit on identity."""
         version = self.store.history_version
-        if self._history_cache is not None and self._history_cache[0] == version:
-            return self._history_cache[1]
-        histories = self._read_histories()
-        self._history_cache = (version, histories)
-        return histories
+        if self._history_cache is None or self._history_cache[0] != version:
+            self._history_cache = (version, self._read_histories())
+        return self._history_cache
 
     def _read_histories(self, numbers: Collection[int] | None = None) -> dict[int, TicketHistory]:
         seen = self.store.seen_tickets(numbers)
@@ -169,11 +168,10 @@ class InboxService:
     def _build_locked(self, tickets: list[Ticket], synced_at: datetime | None, from_cache: bool, remember: bool,
                       first_seen: frozenset[int]) -> InboxData:
         open_tickets = tuple(t for t in tickets if t.is_open)
-        histories = self._histories()
+        version, histories = self._histories()
         clocks = self._clocks(open_tickets, histories)
-        if remember and self._history_cache is not None:  # for the next cold start (see _load_head_sync)
-            self.store.save_clock_summaries({n: c.summary() for n, c in clocks.items()},
-                                            self._basis(self._history_cache[0]))
+        if remember:  # for the next cold start (see _load_head_sync)
+            self.store.save_clock_summaries({n: c.summary() for n, c in clocks.items()}, self._basis(version))
         customers = {t.number: self.directory.for_email(t.customer_email) for t in open_tickets}
         numbers = {t.number for t in open_tickets}
         # "New" means never seen before (by this app, in this data dir): a ticket back in the queue after
@@ -268,11 +266,13 @@ class InboxService:
             self._reply_checks.discard(number)
             replies = [(m.id, m.created_at) for m in thread if m.author_kind == "customer" and not m.note]
             await asyncio.to_thread(self.store.record_customer_replies, number, replies)
-            last_reply = max((at for _, at in replies), default=None)
-            answers = [m.created_at for m in thread if m.author_kind == "agent" and not m.note
-                       and last_reply is not None and m.created_at > last_reply]
             ticket = tickets.get(number)
-            if answers and ticket is not None and ticket.state in self._pause_states:
+            if not replies or ticket is None or ticket.state not in self._pause_states:
+                continue
+            last_reply = max(at for _, at in replies)
+            answers = [m.created_at for m in thread
+                       if m.author_kind == "agent" and not m.note and m.created_at > last_reply]
+            if answers:
                 await asyncio.to_thread(self.store.observe_state, number, ticket.state, min(answers), again=True)
 
     async def _check_vanished(self, groove: GrooveClient) -> None:

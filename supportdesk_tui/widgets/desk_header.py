@@ -25,8 +25,7 @@ class DeskHeader(Static):
         width = self.content_size.width
         right = Text(self.right)
         left = Text(self.left)
-        if self.right_short and left.cell_len + 2 + right.cell_len > width \
-                and width - right.cell_len - 2 < min(self.MIN_LEFT, left.cell_len):
+        if self.right_short and width - right.cell_len - 2 < min(self.MIN_LEFT, left.cell_len):
             right = Text(self.right_short)
         room = width - right.cell_len - 2
         if left.cell_len > room:

@@ -221,7 +221,7 @@ class TicketTable(ScrollView, can_focus=True):
         return Text(f"{GLYPHS[status]} {word}", style=self._status_style(status)), format_time_left(
             row.clock.time_left(now))
 
-    def sync(self, rows: Iterable[Row], now: datetime) -> None:
+    def sync(self, rows: Iterable[Row]) -> None:
         """Bring the table in line with ``rows`` (already sorted); only changed lines are repainted."""
         keep = self.current_number()
         want: dict[int, Row] = {}
