@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from supportdesk_tui.fakes.base import FakeServer, Faults
-from supportdesk_tui.fakes.trello_fake import TrelloFake, start_trello_fake
+from supportdesk_tui.fakes.trello.server import TrelloFake, start_trello_fake
 
 LISTS = ("New Issues", "Up next", "Recently Completed", "Done")
 

@@ -24,7 +24,7 @@ from supportdesk_tui.config import parse_settings
 from supportdesk_tui.demo import demo_credentials
 from supportdesk_tui.domain.clock import SystemClock
 from supportdesk_tui.fakes.base import FakeServer
-from supportdesk_tui.fakes.trello_fake import TrelloFake
+from supportdesk_tui.fakes.trello.server import TrelloFake
 from supportdesk_tui.services.container import Services
 from supportdesk_tui.store import Store
 

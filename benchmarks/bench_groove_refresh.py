@@ -25,7 +25,7 @@ import httpx
 from supportdesk_tui.clients.groove import GrooveClient
 from supportdesk_tui.domain.clock import FixedClock
 from supportdesk_tui.fakes.base import Faults
-from supportdesk_tui.fakes.groove_fake import GrooveFake, start_groove_fake
+from supportdesk_tui.fakes.groove.server import GrooveFake, start_groove_fake
 
 STATES = ("unread", "opened", "pending")
 SHARES = (0.40, 0.45, 0.15)

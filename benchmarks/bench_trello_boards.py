@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import trello
 
 from benchmarks._trello_world import world_from_args
-from supportdesk_tui.clients.trello import TrelloClient
-from supportdesk_tui.clients.trello_session import RebasingSession
+from supportdesk_tui.clients.trello.facade import TrelloClient
+from supportdesk_tui.clients.trello.session import RebasingSession
 from supportdesk_tui.fakes.demo_customers import DEMO_TRELLO_KEY, DEMO_TRELLO_TOKEN
 
 

@@ -178,7 +178,7 @@ async def run_soak(cfg: SoakConfig, data_dir: Path, *, actions: list[Action] | N
     """Run the simulated week and return its report (never raises for the app's own failures)."""
     from textual.worker import Worker, WorkerState
 
-    from supportdesk_tui.screens.inbox import InboxScreen
+    from supportdesk_tui.screens.inbox.screen import InboxScreen
 
     rng = random.Random(cfg.seed)
     clock = FixedClock(START)

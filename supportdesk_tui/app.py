@@ -19,7 +19,7 @@ from textual.theme import Theme
 from supportdesk_tui.config import Settings
 from supportdesk_tui.domain.clock import Clock
 from supportdesk_tui.screens.confirm import ConfirmScreen
-from supportdesk_tui.screens.inbox import InboxScreen
+from supportdesk_tui.screens.inbox.screen import InboxScreen
 from supportdesk_tui.services.container import Services
 
 HOUSE_THEME = Theme(
@@ -55,13 +55,13 @@ PROJECTOR_THEME = Theme(
 
 def _boards_screen() -> Screen[Any]:
     """Imported on first use: the Boards and Planning screens are a sixth of cold start otherwise."""
-    from supportdesk_tui.screens.boards import BoardsScreen
+    from supportdesk_tui.screens.boards.screen import BoardsScreen
 
     return BoardsScreen()
 
 
 def _planning_screen() -> Screen[Any]:
-    from supportdesk_tui.screens.planning import PlanningScreen
+    from supportdesk_tui.screens.planning.screen import PlanningScreen
 
     return PlanningScreen()
 

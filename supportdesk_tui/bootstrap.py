@@ -53,8 +53,8 @@ def _import_all(prefix: str, path: list[str]) -> None:
     import importlib
     import pkgutil
 
-    for info in pkgutil.iter_modules(path):
-        importlib.import_module(f"{prefix}.{info.name}")
+    for info in pkgutil.walk_packages(path, prefix=f"{prefix}."):
+        importlib.import_module(info.name)
 
 
 def _subclasses(cls: type) -> list[type]:

@@ -255,7 +255,7 @@ def _doctor(settings: Settings) -> int:
 def _plan(settings: Settings, args: argparse.Namespace) -> int:
     if args.plan_command != "export":
         raise UsageError("usage: supportdesk plan export [--week YYYY-Www] [--format md|csv]")
-    from supportdesk_tui.services.plan_export import NoPlanError, export_week
+    from supportdesk_tui.services.planning.export import NoPlanError, export_week
 
     try:
         print(export_week(settings, args.week, args.format), end="")

@@ -24,8 +24,8 @@ from supportdesk_tui.fakes.demo_customers import (
     DEMO_TRIAGE_LEADS,
     SUPPORT_EPICS_BOARD_ID,
 )
-from supportdesk_tui.fakes.groove_fake import GrooveFake, start_groove_fake
-from supportdesk_tui.fakes.groove_seed import seed_groove
+from supportdesk_tui.fakes.groove.seed import seed_groove
+from supportdesk_tui.fakes.groove.server import GrooveFake, start_groove_fake
 
 
 @dataclass
@@ -76,8 +76,8 @@ def start_fakes(*, clock: Clock | None = None, port: int = 0, seed: str = "demo"
     groove_server = start_groove_fake(groove, port=port, faults=Faults(latency_ms=latency_ms, error_rate=error_rate))
     env = FakeEnvironment(groove, groove_server)
     try:
-        from supportdesk_tui.fakes.trello_fake import TrelloFake, start_trello_fake
-        from supportdesk_tui.fakes.trello_seed import seed_trello
+        from supportdesk_tui.fakes.trello.seed import seed_trello
+        from supportdesk_tui.fakes.trello.server import TrelloFake, start_trello_fake
     except ImportError:  # pragma: no cover - the Trello fake ships with the Boards work
         return env
     trello = TrelloFake(clock=clock, key=DEMO_TRELLO_KEY, token=DEMO_TRELLO_TOKEN)

@@ -1,37 +1,20 @@
-"""Isolation for every test: no developer config, data, keyring or tokens leak in; time zone fixed."""
+"""Isolation for every test: no developer config, data, keyring or tokens leak in; time zone fixed.
+
+Fixtures only; the helpers tests import live in ``tests/support.py``.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 
-
-class MemoryKeyring(KeyringBackend):
-    """A real keyring backend (the keyring API end to end), kept in memory for the test."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.items:
-            raise PasswordDeleteError(username)
-        del self.items[(service, username)]
+from supportdesk_tui.domain.clock import FixedClock
+from tests.support import DEMO_TEAM, FAST_RETRIES, NOW, MemoryKeyring, build_settings
 
 
 @pytest.fixture(autouse=True)
@@ -58,16 +41,6 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Memory
         keyring.set_keyring(previous)
 
 
-# --- the app against the loopback fakes ------------------------------------------------------------------
-from collections.abc import Callable  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from typing import Any  # noqa: E402
-
-from supportdesk_tui.domain.clock import FixedClock  # noqa: E402
-
-NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # a Wednesday
-FAST_RETRIES = {"retry_attempts": 2, "backoff_multiplier": 0.01, "backoff_max": 0.02, "max_retry_wait": 0.05}
-
 
 @pytest.fixture
 def clock() -> FixedClock:
@@ -77,7 +50,7 @@ def clock() -> FixedClock:
 @pytest.fixture
 def groove(clock: FixedClock) -> Iterator[Any]:
     """An empty fake Groove on a free loopback port: ``groove.fake`` (state), ``groove.server``."""
-    from supportdesk_tui.fakes.groove_fake import GrooveFake, start_groove_fake
+    from supportdesk_tui.fakes.groove.server import GrooveFake, start_groove_fake
 
     fake = GrooveFake(clock=clock)
     server = start_groove_fake(fake)
@@ -93,46 +66,6 @@ def groove(clock: FixedClock) -> Iterator[Any]:
     finally:
         server.stop()
 
-
-DEMO_TEAM = {"developers": ["ana", "ben", "chloe", "dev"], "triage_leads": ["ana", "ben"]}
-
-
-def demo_config(**sections: Any) -> dict[str, Any]:
-    """A config document like the demo's (demo customers and team); keyword sections replace the defaults."""
-    from supportdesk_tui.fakes.demo_customers import DEMO_CUSTOMERS, DEMO_ME, SUPPORT_EPICS_BOARD_ID
-
-    data: dict[str, Any] = {
-        "groove": {"poll_seconds": 30, "bell": False},
-        "sla": {"target_hours": 48, "warn_hours": [12, 4]},
-        "trello": {"support_epics_board": SUPPORT_EPICS_BOARD_ID},
-        "customers": [{"name": c.name, "trello_board": c.board_id, "email_domains": [c.domain],
-                       "commitment_days": c.commitment_days} for c in DEMO_CUSTOMERS],
-        "team": {"me": DEMO_ME, **DEMO_TEAM},
-    }
-    data.update(sections)
-    return data
-
-
-def build_settings(tmp_path: Path, groove_url: str, trello_url: str, **sections: Any) -> Any:
-    """Validated settings from :func:`demo_config`, pointed at the given fakes, data under ``tmp_path``."""
-    from supportdesk_tui.config import parse_settings
-
-    return parse_settings(demo_config(**sections), config_path=tmp_path / "config.toml",
-                          data_dir=tmp_path / "data", groove_url=groove_url, trello_url=trello_url)
-
-
-async def no_wait(_seconds: float) -> None:
-    """A retry sleep that does not sleep: tests count attempts, they never wait for them."""
-
-
-def fast_trello_options() -> dict[str, Any]:
-    """Fast retries and no client-side request budget, for tests that count requests."""
-    from supportdesk_tui.clients.retry import RetryPolicy
-    from supportdesk_tui.clients.trello_session import RequestBudget
-
-    return {"retry": RetryPolicy(attempts=2, backoff_multiplier=0.01, backoff_max=0.02, max_wait=0.05,
-                                 sleep=no_wait),
-            "budget": RequestBudget(max_requests=100_000, window_s=1.0), "timeout": 5}
 
 
 @pytest.fixture
@@ -157,13 +90,3 @@ def make_app(make_settings: Callable[..., Any], clock: FixedClock) -> Callable[.
 
     return build
 
-
-async def settle(pilot: Any, rounds: int = 3) -> None:
-    """Let workers finish and their messages be handled (no sleeps)."""
-    from textual.worker import WorkerCancelled, WorkerFailed
-
-    for _ in range(rounds):
-        # a failed worker is part of what the test checks (banner, toast), not a test error
-        with contextlib.suppress(WorkerFailed, WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()

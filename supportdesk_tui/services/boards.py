@@ -51,7 +51,7 @@ from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.journal import Outcome, StepFailed, ambiguous_write
 
 if TYPE_CHECKING:
-    from supportdesk_tui.clients.trello import TrelloClient
+    from supportdesk_tui.clients.trello.facade import TrelloClient
 
 MOVE, DONE, COPY, TO_DONE, DEDUPE, ORPHAN = ("board.move", "board.done", "epics.copy", "epics.done",
                                              "epics.dedupe", "epics.orphan")

@@ -18,16 +18,16 @@ from supportdesk_tui.domain.customers import CustomerDirectory
 from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.inbox import InboxService
 from supportdesk_tui.services.journal import Journal
-from supportdesk_tui.services.triage import TriageService
+from supportdesk_tui.services.triage.service import TriageService
 from supportdesk_tui.store import Store
 
 if TYPE_CHECKING:
     import httpx
 
     from supportdesk_tui.clients.groove import GrooveClient
-    from supportdesk_tui.clients.trello import TrelloClient
+    from supportdesk_tui.clients.trello.facade import TrelloClient
     from supportdesk_tui.services.boards import BoardsService
-    from supportdesk_tui.services.planning import PlanningService
+    from supportdesk_tui.services.planning.service import PlanningService
 
 
 class Services:
@@ -66,7 +66,7 @@ class Services:
     @property
     def planning(self) -> PlanningService:
         if self._planning is None:
-            from supportdesk_tui.services.planning import PlanningService
+            from supportdesk_tui.services.planning.service import PlanningService
 
             self._planning = PlanningService(self.context)
         return self._planning
@@ -106,8 +106,8 @@ class Services:
         """The app's one Trello facade (py-trello is imported on first use)."""
         async with self._open_lock:
             if self._trello_client is None:
-                await asyncio.to_thread(importlib.import_module, "supportdesk_tui.clients.trello")
-                from supportdesk_tui.clients.trello import TrelloClient
+                await asyncio.to_thread(importlib.import_module, "supportdesk_tui.clients.trello.facade")
+                from supportdesk_tui.clients.trello.facade import TrelloClient
 
                 self._trello_client = TrelloClient(self.settings.trello_url, self.credentials.trello_key or "",
                                                    self.credentials.trello_token or "", **self.trello_options)

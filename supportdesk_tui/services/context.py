@@ -14,7 +14,7 @@ from supportdesk_tui.store import Store
 
 if TYPE_CHECKING:
     from supportdesk_tui.clients.groove import GrooveClient
-    from supportdesk_tui.clients.trello import TrelloClient
+    from supportdesk_tui.clients.trello.facade import TrelloClient
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ async def check_groove(url: str, token: str) -> Check:
 
 
 async def check_trello(url: str, key: str, token: str) -> Check:
-    from supportdesk_tui.clients.trello import TrelloClient
+    from supportdesk_tui.clients.trello.facade import TrelloClient
 
     client = TrelloClient(url, key, token)
     try:
@@ -55,7 +55,7 @@ async def check_trello(url: str, key: str, token: str) -> Check:
 
 async def check_board_mapping(settings: Settings, credentials: Credentials) -> list[Check]:
     """Every configured board loads and has the configured lists."""
-    from supportdesk_tui.clients.trello import TrelloClient
+    from supportdesk_tui.clients.trello.facade import TrelloClient
 
     boards = [(c.name, c.trello_board) for c in settings.customers]
     if settings.trello.support_epics_board:

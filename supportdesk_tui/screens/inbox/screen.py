@@ -1,0 +1,323 @@
+"""The Inbox: the open Groove queue sorted by time left, with a live countdown per ticket.
+
+Two timers, never overlapping: a network poll every ``groove.poll_seconds`` (one exclusive worker;
+a tick that finds it still running is skipped, not queued) and a 1 s countdown tick that works from
+memory and touches only cells whose text changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar, cast
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from supportdesk_tui.domain.sla import GLYPHS, ClockSummary, SlaClock, SlaStatus, describe_policy, queue_key
+from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.inbox.ticket_detail import TicketDetailScreen
+from supportdesk_tui.screens.inbox.triage_keys import InboxTriageMixin
+from supportdesk_tui.screens.messages import InboxFailed, InboxLoaded
+from supportdesk_tui.services.inbox import InboxData
+from supportdesk_tui.widgets.banner import Banner
+from supportdesk_tui.widgets.desk_header import DeskHeader
+from supportdesk_tui.widgets.filter_box import FilterBox
+from supportdesk_tui.widgets.ticket_table import Row, TicketTable
+
+if TYPE_CHECKING:
+    from supportdesk_tui.app import SupportDeskApp
+
+REFRESH_GROUP = "inbox-refresh"
+
+
+class InboxScreen(InboxTriageMixin):
+    CSS_PATH = "inbox.tcss"
+    AUTO_FOCUS = "#tickets"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="inbox.filter", tooltip="Filter by text"),
+        Binding("m", "toggle_mine", "Mine", id="inbox.mine", tooltip="Only tickets assigned to me"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="inbox.clear_filter"),
+    ]
+    HELP = """
+## Inbox
+Open tickets sorted by time left to the SLA target. Each row shows its state as a word and a glyph:
+● ok, ▲ at risk, ✖ breached, Ⅱ paused, ↺ reopened.
+
+- `enter`: open the ticket's thread
+- `/`: filter by text (number, customer, subject, sender); `escape` clears it
+- `m`: show only tickets assigned to me
+- `b`: backlog to the customer's Trello board (`enter` confirms) · `a`: fix now (assign to me, timebox)
+- `u`: urgent (business impact) · `c`: close as fixed (optional reply) · `n`: private note
+- `z`: undo the last triage action while nothing newer happened to its ticket
+"""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._data: InboxData | None = None
+        self._error: BaseException | None = None
+        self._mine = False
+        self._filter = ""
+        self._seen_new: set[int] = set()
+        self._count_cache: tuple[InboxData, datetime, datetime, dict[SlaStatus, int]] | None = None
+        self._poll: Timer | None = None
+        self._ticker: Timer | None = None
+
+    @property
+    def desk(self) -> SupportDeskApp:
+        return cast("SupportDeskApp", self.app)  # called per row and per tick: no import, no isinstance
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader(id="header")
+        yield Static(id="week")
+        yield Banner(id="banner")
+        yield FilterBox(placeholder="Filter: number, customer, subject or sender (escape clears)", id="filter")
+        yield TicketTable(id="tickets", now=self.desk.clock.now, status_style=self._status_style)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._poll = self.set_interval(self.desk.settings.groove.poll_seconds, self._poll_tick, name="inbox-poll")
+        self._ticker = self.set_interval(1.0, self.tick, name="inbox-countdown")
+        self._update_header()
+        self.load_cache()
+
+    def on_screen_suspend(self) -> None:
+        if self._poll is not None:
+            self._poll.pause()
+
+    def on_screen_resume(self) -> None:
+        if self._poll is not None:
+            self._poll.resume()
+
+    # --- data flow --------------------------------------------------------------------------------
+    @work(group="inbox-cache", exclusive=True, exit_on_error=False)
+    async def load_cache(self) -> None:
+        cached = await self.desk.services.inbox.load_cached()
+        if cached is not None:
+            self.post_message(InboxLoaded(cached))  # its handler starts the refresh after the first paint
+        else:
+            self.refresh_inbox()
+
+    @work(group=REFRESH_GROUP, exclusive=True, exit_on_error=False)
+    async def refresh_inbox(self) -> None:
+        data = await self.desk.services.inbox.refresh()
+        self.post_message(InboxLoaded(data))
+
+    def _refresh_running(self) -> bool:
+        return any(w.group == REFRESH_GROUP and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+                   for w in self.workers)
+
+    def _poll_tick(self) -> None:
+        if self._refresh_running():
+            return  # never queue or cancel a refresh that is still on its way
+        self.refresh_inbox()
+
+    def action_refresh(self) -> None:
+        """`r`: refresh now (restarts the exclusive worker)."""
+        self.refresh_inbox()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == REFRESH_GROUP and event.state is WorkerState.ERROR:
+            self.post_message(InboxFailed(event.worker.error or RuntimeError("unknown error")))
+
+    def on_inbox_loaded(self, message: InboxLoaded) -> None:
+        data = message.data
+        if not data.from_cache:
+            if self._error is not None or self.desk.pending_actions():
+                self.desk.resume_journal()  # back online: replay what was queued, in order
+            self._error = None
+            self.query_one(Banner).hide()
+            self._announce(data)
+        elif self._data is not None and not self._data.from_cache:
+            return  # a late cache read must not replace fresher network data
+        self._data = data
+        self._sync_table()
+        self._show_week()
+        if data.from_cache:
+            self._show_banner(info=True)
+            # A partial load (the top of a long cached queue) is followed by the rest, then the network.
+            self.call_after_refresh(self.load_cache if data.partial else self.refresh_inbox)
+
+    def on_inbox_failed(self, message: InboxFailed) -> None:
+        self._error = message.error
+        self._show_banner(info=False)
+        self._update_header()
+
+    def _show_week(self) -> None:
+        """The week's figures for the triage handover (kept in the store, shown here)."""
+        week = self._data.week if self._data else None
+        if week is None:
+            return
+        self.query_one("#week", Static).update(Text(
+            f"Week {week.week}: {week.received} received · {week.resolved_in_time} resolved in time · "
+            f"{week.breached} breached · {week.backlogged} backlogged · {week.fixed} fixed · "
+            f"{week.open} open" + (f" · {week.reopened} reopened" if week.reopened else "")))
+
+    def _show_banner(self, *, info: bool) -> None:
+        synced = self._data.synced_at if self._data else None
+        when = self._local(synced).strftime("%a %H:%M") if synced else "never"
+        poll = f"{self.desk.settings.groove.poll_seconds:g}"
+        if self._error is not None:
+            text = (f"⚠ Offline: {describe_error(self._error)}. Showing the queue as of {when}; "
+                    f"retrying every {poll} s (press r to retry now).")
+            self.query_one(Banner).show(text)
+        elif info:
+            self.query_one(Banner).show(f"⟳ Showing the cached queue as of {when} while Groove answers…", info=True)
+
+    def _announce(self, data: InboxData) -> None:
+        fresh = [t for t in data.tickets if t.number in data.new_numbers]
+        if not fresh:
+            return
+        if len(fresh) <= 3:
+            for t in fresh:
+                who = data.customers.get(t.number)
+                self.notify(f"#{t.number} {t.title}", title=f"New ticket from {who.name if who else t.customer_email}",
+                            markup=False)
+        else:
+            self.notify(f"{len(fresh)} new tickets arrived", title="New tickets", markup=False)
+        if self.desk.settings.groove.bell:
+            self.app.bell()
+
+    # --- rendering --------------------------------------------------------------------------------
+    def _status_style(self, status: SlaStatus) -> str:
+        theme = self.app.current_theme
+        return {
+            SlaStatus.BREACHED: f"bold {theme.error}",
+            SlaStatus.AT_RISK: f"bold {theme.warning}",
+            SlaStatus.OK: f"{theme.success}",
+            SlaStatus.PAUSED: f"{theme.secondary}",
+            SlaStatus.MET: f"{theme.success}",
+            SlaStatus.CANCELLED: "dim",
+        }.get(status, "")
+
+    def _local(self, when: datetime) -> datetime:
+        return when.astimezone(ZoneInfo(self.desk.settings.sla.timezone))
+
+    def _visible_rows(self) -> list[Row]:
+        data = self._data
+        if data is None:
+            return []
+        now = self.desk.clock.now()
+        me = self.desk.settings.team.me.casefold()
+        needle = self._filter.casefold()
+        rows = []
+        for t in data.tickets:
+            customer = data.customers.get(t.number)
+            if self._mine and (not me or (t.assignee or "").casefold() != me):
+                continue
+            if needle:
+                hay = " ".join([str(t.number), t.title, t.customer_email or "", customer.name if customer else "",
+                                t.state, t.assignee or ""]).casefold()
+                if needle not in hay:
+                    continue
+            new = t.number in data.new_numbers and t.number not in self._seen_new
+            rows.append(Row(t, data.clocks[t.number], customer, new=new, mark=self.row_mark(t.number)))
+
+        return sorted(rows, key=lambda row: queue_key(row.clock, now, row.ticket.number))
+
+    def _sync_table(self) -> None:
+        self.query_one(TicketTable).sync(self._visible_rows())
+        self._update_header()
+
+    def tick(self) -> None:
+        """The 1 s countdown: memory only, changed cells only."""
+        if self._data is None:
+            return
+        self.query_one(TicketTable).tick(self.desk.clock.now())
+        self._update_header()
+
+    def _counts(self, data: InboxData, now: datetime) -> dict[SlaStatus, int]:
+        """Tickets per state, recounted only when the queue changed or some ticket crossed a threshold
+        (the next crossing instant is known from the precomputed clocks): the 1 s tick stays cheap."""
+        cached = self._count_cache
+        if cached is not None and cached[0] is data and cached[1] <= now < cached[2]:
+            return cached[3]
+        counts = {s: 0 for s in SlaStatus}
+        next_change = datetime.max.replace(tzinfo=UTC)
+        clocks: Iterable[SlaClock | ClockSummary] = (
+            data.summaries if data.summaries is not None else (data.clocks[t.number] for t in data.tickets))
+        for clock in clocks:  # the whole queue's, also while only its top is loaded
+            counts[clock.status(now)] += 1
+            for instant in clock.status_changes:
+                if now < instant < next_change:
+                    next_change = instant
+        self._count_cache = (data, now, next_change, counts)
+        return counts
+
+    def _update_header(self) -> None:
+        header = self.query_one(DeskHeader)
+        settings = self.desk.settings
+        triage = " + ".join(self.desk.triage_pair()) or "not set"
+        left = f"Inbox · triage: {triage} · {describe_policy(settings.sla)}"
+        data = self._data
+        if data is None:
+            header.left, header.right = left, "· loading…"
+            return
+        counts = self._counts(data, self.desk.clock.now())
+        parts = [f"{counts[s]} {GLYPHS[s]} {s.value}" for s in
+                 (SlaStatus.OK, SlaStatus.AT_RISK, SlaStatus.BREACHED, SlaStatus.PAUSED) if counts[s]]
+        synced = self._local(data.synced_at).strftime("%H:%M:%S") if data.synced_at else "never"
+        state = "OFFLINE, " if self._error is not None else ("cached, " if data.from_cache else "")
+        pending = self.desk.pending_actions()
+        extra = f" · {pending} pending action(s)" if pending else ""
+        mine = " · mine only" if self._mine else ""
+        filt = f" · filter: {self._filter}" if self._filter else ""
+        glyphs = [f"{counts[s]}{GLYPHS[s]}" for s in
+                  (SlaStatus.OK, SlaStatus.AT_RISK, SlaStatus.BREACHED, SlaStatus.PAUSED) if counts[s]]
+        header.left = left
+        header.right = (f"· {data.open_count} open: {', '.join(parts) or 'none'}{mine}{filt}{extra} · "
+                        f"{state}synced {synced}")
+        # The same facts, shorter, for a narrow terminal (the rows spell each glyph out).
+        header.right_short = (f"· {data.open_count} open: {' '.join(glyphs) or 'none'}{mine}{filt}"
+                              f"{f' · {pending} pending' if pending else ''} · {state}{synced}")
+
+    # --- keys ---------------------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        self.query_one("#filter", FilterBox).open()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", FilterBox).close(clear=True)
+        self.query_one(TicketTable).focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._filter = event.value.strip()
+        self._sync_table()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        if not self._filter:
+            self.query_one("#filter", FilterBox).close()
+        self.query_one(TicketTable).focus()
+
+    def action_toggle_mine(self) -> None:
+        if not self.desk.settings.team.me:
+            self.notify("Set team.me in the config to your Groove agent email to use 'mine'.",
+                        severity="warning", markup=False)
+            return
+        self._mine = not self._mine
+        self._sync_table()
+
+    @on(TicketTable.Highlighted, "#tickets")
+    def _row_highlighted(self, event: TicketTable.Highlighted) -> None:
+        if self._data is not None and event.number in self._data.new_numbers:
+            self._seen_new.add(event.number)
+
+    @on(TicketTable.Selected, "#tickets")
+    def _open(self, event: TicketTable.Selected) -> None:
+        self.action_open_ticket()
+
+    def action_open_ticket(self) -> None:
+        number = self.query_one(TicketTable).current_number()
+        if number is None or self._data is None:
+            return
+        ticket = next((t for t in self._data.tickets if t.number == number), None)
+        if ticket is not None:
+            self.app.push_screen(TicketDetailScreen(ticket, self._data.customers.get(number),
+                                                    self._data.clocks[number]))

@@ -1,0 +1,426 @@
+"""The Planning screen's modals (the pool picker, the rota editor, an estimate box and the customers'
+confirmations: preview, then send or copy) and the messages the Planning workers post.
+
+Dialogs return plain values through ``dismiss``; the confirmation preview is the one that does I/O,
+through the planning service in named workers that post messages, like the screens do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from math import ceil
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from supportdesk_tui.domain.plan_export import confirmation_text, planned_cards
+from supportdesk_tui.domain.planning import ItemTotal, Plan, WorkItem, format_half_days
+from supportdesk_tui.domain.rota import TriagePair
+from supportdesk_tui.screens.confirm import ConfirmScreen
+from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.services.journal import Outcome
+from supportdesk_tui.services.planning.service import (
+    ConfirmationDraft,
+    OpenedWeek,
+    PlanningService,
+    Pool,
+    PublishReport,
+    RotaChoice,
+)
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{ width: 90%; max-width: 120; height: auto; max-height: 90%; border: thick $primary;
+    background: $surface; padding: 0 1; }}
+{name} .title {{ text-style: bold; padding: 0 0 1 0; }}
+{name} .keys {{ color: $text-muted; padding: 1 0 0 0; }}
+{name} OptionList {{ height: auto; max-height: 20; }}
+"""
+
+
+# ----------------------------------------------------------------------------------------- messages
+class WeekOpened(Message):
+    def __init__(self, opened: OpenedWeek, rota: RotaChoice) -> None:
+        super().__init__()
+        self.opened = opened
+        self.rota = rota
+
+
+class PoolLoaded(Message):
+    def __init__(self, pool: Pool) -> None:
+        super().__init__()
+        self.pool = pool
+
+
+class PlanPublished(Message):
+    def __init__(self, report: PublishReport) -> None:
+        super().__init__()
+        self.report = report
+
+
+class RotaSaved(Message):
+    def __init__(self, rota: RotaChoice) -> None:
+        super().__init__()
+        self.rota = rota
+
+
+# ------------------------------------------------------------------------------------------- picker
+@dataclass(frozen=True, slots=True)
+class Pick:
+    card_id: str
+    half_days: int  # 1 = half a day, 2 = the whole day (or as much as is free)
+
+
+def item_prompt(total: ItemTotal) -> Text:
+    text = Text(f"{total.item.customer}: ", style="bold")
+    text.append(" ".join(total.item.title.split()))
+    if total.estimate is not None:
+        text.append(f"  · est {format_half_days(total.estimate)}", style="dim")
+    text.append(f" · {total.standing.text}", style="dim")
+    return text
+
+
+class PoolPicker(ModalScreen[Pick | None]):
+    """Type to filter; ``enter`` assigns the highlighted card; ``tab`` switches whole / half day."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="PoolPicker")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="planning.picker.cancel"),
+        Binding("tab", "toggle_half", "Whole/half day", priority=True, id="planning.picker.half"),
+        Binding("down", "move(1)", "Next", show=False, priority=True, id="planning.picker.down"),
+        Binding("up", "move(-1)", "Previous", show=False, priority=True, id="planning.picker.up"),
+    ]
+
+    def __init__(self, where: str, items: Sequence[ItemTotal], free: int) -> None:
+        super().__init__()
+        self._where = where
+        self._items = list(items)
+        self._free = free
+        self._half_days = min(2, max(1, free))
+        self._shown: list[ItemTotal] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(f"Assign to {self._where}"), classes="title")
+            yield Input(placeholder="Type to filter by customer or card", id="filter")
+            yield Static(id="mode")
+            yield OptionList(id="items")
+            yield Static(Text("enter assign · tab whole/half day · escape cancel"), classes="keys")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self._show_mode()
+
+    def _fill(self, needle: str) -> None:
+        words = needle.casefold().split()
+        self._shown = [t for t in self._items
+                       if all(w in f"{t.item.customer} {t.item.title}".casefold() for w in words)]
+        options = self.query_one("#items", OptionList)
+        options.set_options([Option(item_prompt(t), id=t.item.card_id) for t in self._shown])
+        if self._shown:
+            options.highlighted = 0
+
+    def _show_mode(self) -> None:
+        if self._free <= 1:
+            words = "Fill: the free half day"
+        else:
+            words = "Fill: whole day (tab for half a day)" if self._half_days == 2 else \
+                "Fill: half a day (tab for the whole day)"
+        self.query_one("#mode", Static).update(Text(words, style="italic"))
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _submit(self) -> None:
+        highlighted = self.query_one("#items", OptionList).highlighted
+        if highlighted is not None and highlighted < len(self._shown):
+            self.dismiss(Pick(self._shown[highlighted].item.card_id, self._half_days))
+
+    @on(OptionList.OptionSelected, "#items")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.dismiss(Pick(event.option.id, self._half_days))
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#items", OptionList)
+        if options.option_count:
+            options.highlighted = ((options.highlighted or 0) + step) % options.option_count
+
+    def action_toggle_half(self) -> None:
+        if self._free > 1:
+            self._half_days = 1 if self._half_days == 2 else 2
+            self._show_mode()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# --------------------------------------------------------------------------------------------- rota
+class RotaScreen(ModalScreen[TriagePair | None]):
+    """Pick the lead (left) and the other person (right); ``enter`` on either list saves."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="RotaScreen") + """
+    RotaScreen Horizontal { height: auto; }
+    RotaScreen OptionList { width: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="planning.rota.cancel"),
+        Binding("s", "suggested", "Use suggestion", id="planning.rota.suggest"),
+    ]
+
+    def __init__(self, title: str, pair: TriagePair | None, suggestion: TriagePair | None,
+                 leads: Sequence[str], people: Sequence[str]) -> None:
+        super().__init__()
+        self._title = title
+        self._pair = pair
+        self._suggestion = suggestion
+        self._leads = list(leads) or list(people)
+        self._people = list(people)
+
+    def compose(self) -> ComposeResult:
+        suggestion = " + ".join(self._suggestion) if self._suggestion else "none"
+        with Vertical():
+            yield Static(Text(self._title), classes="title")
+            with Horizontal():
+                yield OptionList(*[Option(p, id=p) for p in self._leads], id="lead")
+                yield OptionList(*[Option(p, id=p) for p in self._people], id="other")
+            yield Static(Text(f"Left: the triage lead · right: the other person. Fair suggestion: {suggestion}."))
+            yield Static(Text("enter save · tab switch list · s use the suggestion · escape cancel"), classes="keys")
+
+    def on_mount(self) -> None:
+        lead, other = self._pair or self._suggestion or (self._leads[0], self._people[-1])
+        self._highlight("#lead", self._leads, lead)
+        self._highlight("#other", self._people, other)
+        self.query_one("#lead", OptionList).focus()
+
+    def _highlight(self, selector: str, names: list[str], name: str) -> None:
+        if name in names:
+            self.query_one(selector, OptionList).highlighted = names.index(name)
+
+    @on(OptionList.OptionSelected)
+    def _save(self) -> None:
+        lead_at = self.query_one("#lead", OptionList).highlighted
+        other_at = self.query_one("#other", OptionList).highlighted
+        if lead_at is None or other_at is None:
+            return
+        pair = (self._leads[lead_at], self._people[other_at])
+        if pair[0] == pair[1]:
+            self.notify("Triage needs two different people.", severity="warning", markup=False)
+            return
+        self.dismiss(pair)
+
+    def action_suggested(self) -> None:
+        if self._suggestion is not None:
+            self.dismiss(self._suggestion)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# ----------------------------------------------------------------------------------------- estimate
+@dataclass(frozen=True, slots=True)
+class EstimateChoice:
+    half_days: int | None  # None: back to the card label's estimate
+
+
+def parse_days(text: str) -> int | None:
+    """``1.5`` or ``1,5`` days -> 3 half days (rounded up); empty -> None; ValueError otherwise."""
+    text = text.strip().removesuffix("d").strip().replace(",", ".")
+    if not text:
+        return None
+    days = Fraction(text)
+    if days <= 0 or days > 50:
+        raise ValueError("between 0.5 and 50 days")
+    return ceil(days * 2)
+
+
+class EstimateScreen(ModalScreen[EstimateChoice | None]):
+    DEFAULT_CSS = DIALOG_CSS.format(name="EstimateScreen")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="planning.estimate.cancel")]
+
+    def __init__(self, item: WorkItem, current: int | None) -> None:
+        super().__init__()
+        self._item = item
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        now = format_half_days(self._current) if self._current is not None else "none"
+        with Vertical():
+            yield Static(Text(f"Estimate for {self._item.customer}: {self._item.title} (now {now})"), classes="title")
+            yield Input(placeholder="days, e.g. 1.5 (empty: use the card's label)", id="days")
+            yield Static(Text("enter save · escape cancel"), classes="keys")
+
+    @on(Input.Submitted, "#days")
+    def _submit(self, event: Input.Submitted) -> None:
+        try:
+            self.dismiss(EstimateChoice(parse_days(event.value)))
+        except (ValueError, ZeroDivisionError):
+            self.notify("Give the estimate in days, e.g. 0.5, 1 or 2.5.", severity="warning", markup=False)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# ------------------------------------------------------------------------------------ confirmations
+class DraftsLoaded(Message):
+    def __init__(self, drafts: list[ConfirmationDraft]) -> None:
+        super().__init__()
+        self.drafts = drafts
+
+
+class ConfirmationSent(Message):
+    def __init__(self, customer: str, outcome: Outcome | None) -> None:
+        super().__init__()
+        self.customer = customer
+        self.outcome = outcome
+
+
+class ConfirmationsScreen(ModalScreen[None]):
+    """Each customer's confirmation: read it, then send it on their open ticket or copy it."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmationsScreen") + """
+    ConfirmationsScreen Horizontal { height: auto; max-height: 30; }
+    ConfirmationsScreen #customers { width: 30; max-height: 30; }
+    ConfirmationsScreen VerticalScroll { width: 1fr; height: auto; max-height: 30; padding: 0 1; }
+    ConfirmationsScreen #where { text-style: bold; padding: 0 0 1 0; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="planning.confirm.close"),
+        Binding("s", "send", "Send", id="planning.confirm.send", tooltip="Send as a reply on their open ticket"),
+        Binding("c", "copy", "Copy", id="planning.confirm.copy", tooltip="Copy this confirmation"),
+        Binding("a", "copy_all", "Copy all", id="planning.confirm.copy_all",
+                tooltip="Copy the whole week as Markdown (as plan export prints it)"),
+    ]
+
+    def __init__(self, service: PlanningService, plan: Plan, pool: Sequence[WorkItem]) -> None:
+        super().__init__()
+        self._service = service
+        self._plan = plan
+        self._pool = tuple(pool)
+        names = list(dict.fromkeys(c.item.customer for c in planned_cards(plan, self._pool)))
+        order = {c.name: i for i, c in enumerate(service.settings.customers)}
+        names.sort(key=lambda n: (order.get(n, len(order)), n))
+        self._drafts = [ConfirmationDraft(n, confirmation_text(plan, self._pool, n),
+                                          problem="Looking for their open Groove ticket…") for n in names]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(f"Confirmations for {self._plan.week} ({self._plan.week.span_text()})"),
+                         classes="title")
+            with Horizontal():
+                yield OptionList(*[Option(d.customer, id=d.customer) for d in self._drafts], id="customers")
+                with VerticalScroll():
+                    yield Static(id="where")
+                    yield Static(id="text")
+            yield Static(Text("↑↓ customer · s send · c copy · a copy all as Markdown · escape close"),
+                         classes="keys")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#customers", OptionList)
+        if self._drafts:
+            options.highlighted = 0
+        self._show()
+        self.load_drafts()
+
+    @property
+    def current(self) -> ConfirmationDraft | None:
+        at = self.query_one("#customers", OptionList).highlighted
+        return self._drafts[at] if at is not None and at < len(self._drafts) else None
+
+    def _show(self) -> None:
+        draft = self.current
+        where = self.query_one("#where", Static)
+        text = self.query_one("#text", Static)
+        if draft is None:
+            where.update(Text("No customer has work planned this week, so there is nothing to confirm."))
+            text.update("")
+            return
+        where.update(Text(draft.where))
+        text.update(Text(draft.text))
+
+    @on(OptionList.OptionHighlighted, "#customers")
+    def _highlighted(self) -> None:
+        self._show()
+
+    @work(group="planning-drafts", exclusive=True, exit_on_error=False)
+    async def load_drafts(self) -> None:
+        self.post_message(DraftsLoaded(await self._service.confirmation_drafts(self._plan, self._pool)))
+
+    def on_drafts_loaded(self, message: DraftsLoaded) -> None:
+        fresh = {d.customer: d for d in message.drafts}
+        self._drafts = [fresh.get(d.customer, d) for d in self._drafts]
+        self._show()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR:
+            return
+        error = describe_error(event.worker.error or RuntimeError("unknown error"))
+        if event.worker.group == "planning-drafts":
+            self._drafts = [replace(d, problem=f"Could not look for a ticket ({error}); copy it instead.")
+                            for d in self._drafts]
+            self._show()
+        elif event.worker.group == "planning-confirm":
+            self.notify(f"Sending failed: {error}", severity="error", markup=False)
+
+    def action_send(self) -> None:
+        draft = self.current
+        if draft is None:
+            return
+        if draft.sent_on is not None or draft.ticket is None:
+            self.notify(draft.where, severity="warning", markup=False)
+            return
+        ticket = draft.ticket
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.send(draft)
+
+        self.app.push_screen(ConfirmScreen(f"Send {draft.customer}'s confirmation as a reply on #{ticket.number} "
+                                           f"to {ticket.customer_email}?"), answer)
+
+    @work(group="planning-confirm", exit_on_error=False)
+    async def send(self, draft: ConfirmationDraft) -> None:
+        outcome = await self._service.send_confirmation(self._plan.week, draft)
+        self.post_message(ConfirmationSent(draft.customer, outcome))
+
+    def on_confirmation_sent(self, message: ConfirmationSent) -> None:
+        outcome = message.outcome
+        if outcome is None:
+            return
+        if outcome.ok:
+            number = int(outcome.ticket or 0)
+            self._drafts = [replace(d, sent_on=number) if d.customer == message.customer else d for d in self._drafts]
+            already = any(isinstance(v, dict) and v.get("already") for v in outcome.done.values())
+            words = "was already in the thread; not sent again" if already else "sent"
+            self.notify(f"{message.customer}: confirmation {words} (#{number}).", markup=False)
+        else:
+            self.notify(outcome.message, severity="error" if outcome.status == "failed" else "warning",
+                        markup=False, timeout=10)
+        self._show()
+
+    def action_copy(self) -> None:
+        draft = self.current
+        if draft is not None:
+            self.app.copy_to_clipboard(draft.text)
+            self.notify(f"Copied {draft.customer}'s confirmation.", markup=False)
+
+    def action_copy_all(self) -> None:
+        self.app.copy_to_clipboard(self._service.markdown(self._plan, self._pool))
+        self.notify(f"Copied the {self._plan.week} plan as Markdown "
+                    f"(also: supportdesk plan export --week {self._plan.week}).", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

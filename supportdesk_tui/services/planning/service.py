@@ -1,0 +1,384 @@
+"""Monday planning, the I/O side: the work pool from Trello, weekly plans and the rota in the store,
+and the two journaled actions that leave the app (publish to Trello, confirm to a customer).
+
+The grid's arithmetic is pure (``domain/planning.py``); this service only fetches, stores and sends.
+Store calls go through ``asyncio.to_thread``; Trello and Groove through the context's shared clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from supportdesk_tui.clients.errors import ApiError
+from supportdesk_tui.domain.boards import Board
+from supportdesk_tui.domain.customers import CustomerDirectory
+from supportdesk_tui.domain.plan_export import (
+    confirmation_text,
+    export_markdown,
+    plan_from_dict,
+    plan_to_dict,
+    planned_cards,
+)
+from supportdesk_tui.domain.planning import IsoWeek, Plan, WorkItem, start_from
+from supportdesk_tui.domain.planning_pool import Pool, build_pool
+from supportdesk_tui.domain.rota import TriagePair, history_from_store, suggest_triage_pair, triage_pair_problems
+from supportdesk_tui.domain.tickets import Ticket
+from supportdesk_tui.services.context import ServiceContext
+from supportdesk_tui.services.journal import DONE, Outcome
+from supportdesk_tui.services.planning.actions import (
+    CONFIRM_KIND,
+    PUBLISH_KIND,
+    ConfirmHandler,
+    PublishHandler,
+    normalise,
+    publish_targets,
+)
+
+log = logging.getLogger(__name__)
+
+
+# -------------------------------------------------------------------------------------------- results
+WeekSource = Literal["saved", "last week", "new"]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedWeek:
+    """A week's plan as the grid should show it, and where it came from."""
+
+    plan: Plan
+    source: WeekSource
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RotaChoice:
+    """A week's triage pair; ``source`` says whether the team agreed it or the app suggests it."""
+
+    week: IsoWeek
+    pair: TriagePair | None
+    source: Literal["saved", "config", "suggested", "none"]
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PublishReport:
+    """What publishing did, counted from the journal's step results."""
+
+    outcome: Outcome | None
+    cards: int = 0
+    members_added: int = 0
+    due_set: int = 0
+    comments: int = 0
+    notes: tuple[str, ...] = ()
+    written: int = 0  # Trello cards touched: a planned card and its Support Epics copy count apart
+
+    @property
+    def changed(self) -> int:
+        return self.members_added + self.due_set + self.comments
+
+    def summary(self) -> str:
+        if self.outcome is None:
+            return "Nothing to publish: no card has work planned this week."
+        if self.outcome.status != DONE:
+            return self.outcome.message
+        if not self.changed:
+            return f"Trello already shows this plan ({_count(self.cards, 'card')}); nothing changed."
+        copies = (f" and {_count(self.written - self.cards, 'Support Epics copy', 'Support Epics copies')}"
+                  if self.written > self.cards else "")
+        return (f"Published {_count(self.cards, 'card')}{copies}: {_count(self.members_added, 'member')} added, "
+                f"{_count(self.due_set, 'due date')} set, {_count(self.comments, 'comment')}.")
+
+
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmationDraft:
+    """One customer's confirmation, and where it would go (``ticket`` None: copy or export only)."""
+
+    customer: str
+    text: str
+    ticket: Ticket | None = None
+    sent_on: int | None = None  # the ticket number it was already sent on
+    problem: str = ""
+
+    @property
+    def where(self) -> str:
+        if self.sent_on is not None:
+            return f"Already sent on Groove ticket #{self.sent_on}."
+        if self.ticket is not None:
+            return (f"Send as a reply on #{self.ticket.number} to {self.ticket.customer_email} "
+                    f"(\u201c{self.ticket.title}\u201d).")
+        return self.problem or f"No open Groove ticket from {self.customer}: copy it or export it instead."
+
+
+# ------------------------------------------------------------------------------------------- service
+@dataclass
+class _Cache:
+    rota: dict[IsoWeek, TriagePair] | None = None
+    loading: asyncio.Task[None] | None = None
+
+
+class PlanningService:
+    """Everything the Planning screen and the header need that is not pure arithmetic."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+        self.settings = context.settings
+        self._cache = _Cache()
+        self._save_lock = asyncio.Lock()
+        self._latest: dict[IsoWeek, Plan] = {}
+        context.journal.register(PublishHandler(context))
+        context.journal.register(ConfirmHandler(context))
+
+    # --- weeks ----------------------------------------------------------------------------------
+    def today(self) -> date:
+        """Today in the team's zone (``sla.timezone``), not the machine's."""
+        return self.context.clock.now().astimezone(ZoneInfo(self.settings.sla.timezone)).date()
+
+    def this_week(self) -> IsoWeek:
+        return IsoWeek.of(self.today())
+
+    def new_plan(self, week: IsoWeek) -> Plan:
+        return Plan.new(week, self.settings.team.developers, holidays=self.settings.sla.holidays)
+
+    def _fit(self, plan: Plan) -> Plan:
+        """Follow config changes (team, holidays) made since the plan was saved."""
+        if plan.developers != tuple(self.settings.team.developers):
+            plan = plan.with_developers(self.settings.team.developers)
+        holidays = frozenset(d for d in self.settings.sla.holidays if d in plan.days)
+        return plan if holidays == plan.holidays else plan.with_holidays(holidays)
+
+    async def load_plan(self, week: IsoWeek) -> Plan | None:
+        raw = await asyncio.to_thread(self.context.store.load_plan, str(week))
+        return self._fit(plan_from_dict(raw)) if raw is not None else None
+
+    async def open_week(self, week: IsoWeek, pool: Iterable[WorkItem] = ()) -> OpenedWeek:
+        """The saved plan; else a copy of last week's (work still in the pool only); else an empty one."""
+        rota = await self.rota_for(week)
+        saved = await self.load_plan(week)
+        if saved is not None:
+            plan = saved if saved.triage_pair == rota.pair or rota.source != "saved" else \
+                saved.with_triage_pair(rota.pair)
+            return OpenedWeek(plan, "saved")
+        previous = await self.load_plan(week.prev())
+        if previous is not None:
+            plan = start_from(previous, week, pool, holidays=self.settings.sla.holidays,
+                              developers=self.settings.team.developers, triage_pair=rota.pair)
+            return OpenedWeek(plan, "last week", f"Started from {week.prev()}'s plan (not saved until you change it).")
+        return OpenedWeek(self.new_plan(week).with_triage_pair(rota.pair), "new")
+
+    async def save(self, plan: Plan) -> None:
+        """Save a plan (and its triage pair in the rota); later calls win, writes stay in order."""
+        self._latest[plan.week] = plan
+        async with self._save_lock:
+            latest = self._latest.pop(plan.week, None)
+            if latest is None:
+                return  # a later call already wrote a newer version
+            now = self.context.clock.now()
+            await asyncio.to_thread(self.context.store.save_plan, str(latest.week), plan_to_dict(latest), now)
+            if latest.triage_pair is not None:
+                await self._save_rota(latest.week, latest.triage_pair)
+
+    # --- the pool -------------------------------------------------------------------------------
+    async def load_pool(self) -> Pool:
+        """This week's Up next work: one request per customer board plus one for Support Epics."""
+        trello = await self.context.trello()
+        customers = [c for c in self.settings.customers if c.trello_board]
+        epics_id = self.settings.trello.support_epics_board
+        jobs = [trello.load_board(c.trello_board) for c in customers]
+        if epics_id:
+            jobs.append(trello.load_board(epics_id))
+        results = await asyncio.gather(*jobs, return_exceptions=True)
+        problems: list[str] = []
+        boards: dict[str, Board] = {}
+        for customer, result in zip(customers, results, strict=False):
+            if isinstance(result, ApiError):
+                problems.append(f"{customer.name}: board not loaded ({result})")
+            elif isinstance(result, BaseException):
+                raise result
+            else:
+                boards[customer.name] = result
+        epics: Board | None = None
+        if epics_id:
+            last = results[-1]
+            if isinstance(last, ApiError):
+                problems.append(f"Support Epics: board not loaded ({last})")
+            elif isinstance(last, BaseException):
+                raise last
+            else:
+                epics = last
+        if not boards and epics is None:
+            failure = next((r for r in results if isinstance(r, ApiError)), None)
+            if failure is not None:
+                raise failure  # nothing at all could be read: the screen says Trello is unreachable
+        items = build_pool(customers, boards, epics, self.settings.trello.lists)
+        return Pool(tuple(items), self.context.clock.now(), tuple(problems))
+
+    # --- the rota -------------------------------------------------------------------------------
+    async def rota_history(self) -> dict[IsoWeek, TriagePair]:
+        rows = await asyncio.to_thread(self.context.store.load_rota)
+        self._cache.rota = history_from_store(rows)
+        return dict(self._cache.rota)
+
+    def _choice(self, week: IsoWeek, history: Mapping[IsoWeek, TriagePair]) -> RotaChoice:
+        team = self.settings.team
+        if week in history:
+            pair = history[week]
+            return RotaChoice(week, pair, "saved", triage_pair_problems(pair, team.triage_leads, team.developers,
+                                                                        week=week, history=history))
+        configured = tuple(team.triage)
+        if week == self.this_week() and len(configured) == 2 and configured[0] != configured[1]:
+            return RotaChoice(week, (configured[0], configured[1]), "config")
+        try:
+            return RotaChoice(week, suggest_triage_pair(week, team.triage_leads, team.developers, history),
+                              "suggested")
+        except ValueError as exc:
+            return RotaChoice(week, None, "none", (str(exc),))
+
+    async def rota_for(self, week: IsoWeek) -> RotaChoice:
+        """The agreed pair if saved; this week's configured ``[team].triage``; else the fair suggestion."""
+        return self._choice(week, await self.rota_history())
+
+    async def suggest(self, week: IsoWeek) -> TriagePair | None:
+        """The rota's fair suggestion, ignoring any saved or configured pair for ``week`` itself."""
+        history = {w: p for w, p in (await self.rota_history()).items() if w != week}
+        team = self.settings.team
+        try:
+            return suggest_triage_pair(week, team.triage_leads, team.developers, history)
+        except ValueError:
+            return None
+
+    async def set_rota(self, week: IsoWeek, pair: TriagePair) -> tuple[str, ...]:
+        """Save an edited pair; returns what is unusual about it, in words (never refused)."""
+        await self._save_rota(week, pair)
+        team = self.settings.team
+        history = self._cache.rota or {}
+        return triage_pair_problems(pair, team.triage_leads, team.developers, week=week, history=history)
+
+    async def _save_rota(self, week: IsoWeek, pair: TriagePair) -> None:
+        if self._cache.rota is not None and self._cache.rota.get(week) == pair:
+            return
+        await asyncio.to_thread(self.context.store.save_rota, str(week), pair[0], pair[1])
+        if self._cache.rota is None:
+            self._cache.rota = {}
+        self._cache.rota[week] = pair
+
+    def current_pair(self) -> tuple[str, ...]:
+        """This week's pair for every screen's header; never blocks (the rota loads in the background).
+
+        Until the rota has been read, or when it has nothing for this week, the configured
+        ``[team].triage`` shows, else the suggestion.
+        """
+        if self._cache.rota is None:
+            self._start_rota_load()
+            return tuple(self.settings.team.triage)
+        choice = self._choice(self.this_week(), self._cache.rota)
+        return choice.pair or ()
+
+    def _start_rota_load(self) -> None:
+        if self._cache.loading is not None and not self._cache.loading.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop (a sync caller): the header shows the configured pair meanwhile
+
+        async def load() -> None:
+            try:
+                await self.rota_history()
+            except Exception:  # a locked or broken store: keep the config pair, say why in the log
+                log.warning("could not read the triage rota", exc_info=True)
+                self._cache.rota = {}
+
+        self._cache.loading = loop.create_task(load(), name="planning-rota-load")
+
+    # --- publishing and confirmations -----------------------------------------------------------
+    async def publish(self, plan: Plan, pool: Iterable[WorkItem] = ()) -> PublishReport:
+        """Journaled ``plan.publish``: members, due dates and a plan comment on every planned card."""
+        targets = publish_targets(plan, pool, self.settings)
+        if not targets:
+            return PublishReport(None)
+        payload = {"week": str(plan.week), "run": uuid.uuid4().hex, "targets": targets}
+        outcome = await self.context.journal.submit(PUBLISH_KIND, payload)
+        return report_from(outcome, len(planned_cards(plan, pool)))
+
+    async def confirmation_drafts(self, plan: Plan, pool: Iterable[WorkItem] = ()) -> list[ConfirmationDraft]:
+        """Each customer with work planned: the text, and the ticket it would be sent on.
+
+        The ticket is the customer's most recently updated open Groove ticket (by e-mail domain);
+        without one the confirmation can only be copied or exported. Groove trouble is reported in
+        the drafts, never raised: the preview and copying still work offline.
+        """
+        items = tuple(pool)
+        names = list(dict.fromkeys(c.item.customer for c in planned_cards(plan, items)))
+        order = {c.name: i for i, c in enumerate(self.settings.customers)}
+        names.sort(key=lambda n: (order.get(n, len(order)), n))
+        texts = {n: confirmation_text(plan, items, n) for n in names}
+        sent = await self._sent_confirmations(plan.week)
+        tickets: dict[str, Ticket] = {}
+        problem = ""
+        if names:
+            try:
+                tickets = await self._latest_open_tickets()
+            except ApiError as exc:
+                problem = f"Groove could not be asked for an open ticket ({exc}); copy it instead."
+        return [ConfirmationDraft(n, texts[n], tickets.get(n), sent.get((n, normalise(texts[n]))), problem)
+                for n in names]
+
+    async def _latest_open_tickets(self) -> dict[str, Ticket]:
+        groove = await self.context.groove()
+        directory = CustomerDirectory(self.settings.customers)
+        latest: dict[str, Ticket] = {}
+        for ticket in await groove.list_open_tickets(self.settings.groove.states):
+            customer = directory.for_email(ticket.customer_email)
+            if customer is None or not ticket.is_open:
+                continue
+            best = latest.get(customer.name)
+            if best is None or (ticket.updated_at, ticket.number) > (best.updated_at, best.number):
+                latest[customer.name] = ticket
+        return latest
+
+    async def _sent_confirmations(self, week: IsoWeek) -> dict[tuple[str, str], int]:
+        entries = await asyncio.to_thread(self.context.store.journal_entries, None, 2000)
+        return {(e.payload.get("customer", ""), normalise(str(e.payload.get("text", "")))): int(e.payload["ticket"])
+                for e in entries if e.kind == CONFIRM_KIND and e.status == DONE and e.payload.get("week") == str(week)}
+
+    async def send_confirmation(self, week: IsoWeek, draft: ConfirmationDraft) -> Outcome | None:
+        """Journaled ``plan.confirm``: a public reply on the draft's ticket, unless already sent."""
+        if draft.ticket is None or draft.sent_on is not None:
+            return None
+        payload = {"week": str(week), "customer": draft.customer, "ticket": draft.ticket.number,
+                   "text": draft.text, "author": self.settings.team.me}
+        return await self.context.journal.submit(CONFIRM_KIND, payload, ticket=draft.ticket.number)
+
+    def markdown(self, plan: Plan, pool: Iterable[WorkItem] = ()) -> str:
+        """The whole week as ``plan export --format md`` prints it (for the clipboard)."""
+        return export_markdown(plan, pool, self.settings.customers)
+
+
+def report_from(outcome: Outcome, cards: int) -> PublishReport:
+    """Add up the per-card step results the journal kept."""
+    members = due = comments = written = 0
+    notes: list[str] = []
+    for result in outcome.done.values():
+        if not isinstance(result, Mapping):
+            continue
+        written += 1
+        members += len(result.get("members_added", ()))
+        due += 1 if result.get("due_set") else 0
+        comments += len(result.get("commented", ()))
+        notes += [str(n) for n in result.get("notes", ())]
+    return PublishReport(outcome, cards, members, due, comments, tuple(dict.fromkeys(notes)), written)
+
+
+__all__ = ["ConfirmationDraft", "OpenedWeek", "PlanningService", "Pool", "PublishReport", "RotaChoice",
+           "build_pool", "report_from"]

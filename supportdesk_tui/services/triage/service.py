@@ -1,0 +1,261 @@
+"""Triage in a keystroke: backlog, fix now, urgent, close, note and undo, each a journaled action.
+
+This is what the Inbox's keys call. It validates what can be validated without the network (a
+customer with no board, an empty title), writes the action to the journal, and turns the journal's
+outcome into one sentence for a toast. The handlers that do the work live in ``triage_backlog``,
+``triage_actions`` and ``triage_undo``; the texts they write in ``triage_text``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+from supportdesk_tui.domain.customers import Customer
+from supportdesk_tui.domain.tickets import Ticket
+from supportdesk_tui.domain.triage_text import card_description, default_reply, format_timebox, one_line
+from supportdesk_tui.services.config_write import ConfigWriteError, add_email_domain
+from supportdesk_tui.services.context import ServiceContext
+from supportdesk_tui.services.journal import DONE, FAILED, PENDING, UNDONE, Outcome
+from supportdesk_tui.services.triage.actions import CloseHandler, FixNowHandler, NoteHandler, UrgentHandler
+from supportdesk_tui.services.triage.backlog import EXISTING, REVIVED, BacklogHandler
+from supportdesk_tui.services.triage.marks import TriageMarks
+from supportdesk_tui.services.triage.undo import UNDOABLE, UndoHandler, plan_undo, written_nothing
+
+TRIAGE_KINDS = ("backlog", "fix_now", "urgent", "close", "note")
+REFUSED = "refused"
+PENDING_WORDS = {"backlog": "backlog queued", "fix_now": "fix now queued", "urgent": "urgent queued",
+                 "close": "close queued", "note": "note queued", "undo": "undo queued"}
+
+
+@dataclass(frozen=True, slots=True)
+class TriageResult:
+    """What the UI shows after a triage key: ``status`` is done, pending (queued), failed or refused."""
+
+    status: str
+    message: str
+    kind: str
+    number: int | None = None
+    entry_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == DONE
+
+
+class TriageService:
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+        self.settings = context.settings
+        self.directory = context.directory
+        self.marks = TriageMarks(context.store)
+        for handler in (BacklogHandler(context, self.marks), FixNowHandler(context, self.marks),
+                        UrgentHandler(context, self.marks), CloseHandler(context, self.marks),
+                        NoteHandler(context, self.marks), UndoHandler(context, self.marks)):
+            context.journal.register(handler)
+
+    async def load(self) -> None:
+        """Read timeboxes, urgent marks and the pending queue once (rows then ask from memory)."""
+        await asyncio.to_thread(self.marks.load)
+        await self.context.journal.refresh_count()
+
+    @property
+    def me(self) -> str:
+        return self.settings.team.me
+
+    # --- what the dialogs show ---------------------------------------------------------------------
+    def suggest_customer(self, ticket: Ticket) -> Customer | None:
+        return self.directory.for_email(ticket.customer_email)
+
+    def customers(self) -> tuple[Customer, ...]:
+        return self.directory.customers
+
+    def ticket_url(self, number: int) -> str:
+        return self.settings.groove.ticket_url(number)
+
+    def card_description(self, ticket: Ticket, customer: Customer) -> str:
+        return card_description(ticket, customer, self.ticket_url(ticket.number), self.settings.sla.timezone)
+
+    def board_problem(self, customer: Customer) -> str | None:
+        """Why ``customer`` cannot take a backlog card (no board mapped), with the config key to set."""
+        if customer.trello_board.strip():
+            return None
+        return (f"{customer.name} has no Trello board: set trello_board in the [[customers]] entry named "
+                f"\"{customer.name}\" in {self.settings.config_path}")
+
+    def reply_draft(self, ticket: Ticket) -> str:
+        return default_reply(ticket)
+
+    @property
+    def list_name(self) -> str:
+        return self.settings.trello.lists.new
+
+    async def warm_up(self, customer: Customer) -> None:
+        """Fetch and cache the board's list ids while the user reads the dialog (best effort)."""
+        if self.board_problem(customer) is not None:
+            return
+        if await asyncio.to_thread(self.marks.list_id, customer.trello_board, self.list_name) is not None:
+            return
+        board = await (await self.context.trello()).load_board(customer.trello_board)
+        await asyncio.to_thread(self.marks.remember_lists, customer.trello_board,
+                                {lst.name: lst.id for lst in board.lists})
+
+    def can_remember_domains(self) -> bool:
+        """Whether there is a config file to write a new domain into (not in the demo, not on env alone)."""
+        return self.settings.config_path.is_file()
+
+    async def remember_domain(self, customer_name: str, domain: str) -> str:
+        """Write ``domain`` into the customer's ``email_domains`` in the config file (the user said yes)."""
+        path = self.settings.config_path
+        try:
+            added = await asyncio.to_thread(add_email_domain, path, customer_name, domain)
+        except (ConfigWriteError, OSError) as exc:
+            return f"Could not remember {domain} for {customer_name}: {exc}"
+        self.directory.add_domain(customer_name, domain)
+        if not added:
+            return f"{domain} was already listed for {customer_name} in {path}."
+        return f"Remembered {domain} for {customer_name} in {path} (the old file is kept as {path.name}.bak)."
+
+    # --- actions -----------------------------------------------------------------------------------
+    def _base(self, ticket: Ticket) -> dict[str, object]:
+        return {"number": ticket.number, "me": self.me, "seen_assignee": ticket.assignee,
+                "seen_state": ticket.state}
+
+    async def backlog(self, ticket: Ticket, customer_name: str, title: str) -> TriageResult:
+        customer = self.directory.by_name(customer_name)
+        if customer is None:
+            return self._refused("backlog", ticket, f"No customer named {customer_name!r} in the config.")
+        problem = self.board_problem(customer)
+        if problem is not None:
+            return self._refused("backlog", ticket, problem)
+        title = one_line(title)
+        if not title:
+            return self._refused("backlog", ticket, "The card needs a title.")
+        payload = {**self._base(ticket), "customer": customer.name, "board": customer.trello_board,
+                   "list_name": self.list_name, "title": title, "desc": self.card_description(ticket, customer),
+                   "ticket_url": self.ticket_url(ticket.number), "state": self.settings.triage.backlog_state}
+        return self._result(await self.context.journal.submit("backlog", payload, ticket=ticket.number), payload)
+
+    async def fix_now(self, ticket: Ticket) -> TriageResult:
+        if not self.me:
+            return self._refused("fix_now", ticket, "Set team.me in the config to your Groove agent email first.")
+        payload = {**self._base(ticket), "hours": self.settings.triage.timebox_hours}
+        return self._result(await self.context.journal.submit("fix_now", payload, ticket=ticket.number), payload)
+
+    async def urgent(self, ticket: Ticket, reason: str) -> TriageResult:
+        reason = one_line(reason)
+        if not reason:
+            return self._refused("urgent", ticket, "Say in a few words why it hurts the customer's business.")
+        payload = {**self._base(ticket), "reason": reason}
+        return self._result(await self.context.journal.submit("urgent", payload, ticket=ticket.number), payload)
+
+    async def close(self, ticket: Ticket, reply: str | None) -> TriageResult:
+        payload = {**self._base(ticket), "reply": (reply or "").strip(), "email": ticket.customer_email}
+        return self._result(await self.context.journal.submit("close", payload, ticket=ticket.number), payload)
+
+    async def note(self, ticket: Ticket, text: str) -> TriageResult:
+        if not text.strip():
+            return self._refused("note", ticket, "An empty note was not added.")
+        payload = {**self._base(ticket), "text": text.strip()}
+        return self._result(await self.context.journal.submit("note", payload, ticket=ticket.number), payload)
+
+    async def undo(self) -> TriageResult:
+        """Undo the newest triage action (or drop it from the queue if it has not written anything yet)."""
+        entries = await asyncio.to_thread(self.context.store.journal_entries, None, 200)
+        target = next((e for e in entries if e.kind in (*TRIAGE_KINDS, "undo")), None)
+        if target is None:
+            return TriageResult(REFUSED, "Nothing to undo yet.", "undo")
+        number = target.ticket
+        what = self.context.journal.handler(target.kind).describe(target.payload)
+        if target.kind == "undo":
+            return TriageResult(REFUSED, f"The last action was an undo ({what}); there is nothing newer to undo.",
+                                "undo", number)
+        if target.status == UNDONE:
+            return TriageResult(REFUSED, f"The last action ({what}) was already undone.", "undo", number)
+        if target.status == PENDING:
+            if await self.context.journal.cancel(target.id, written_nothing, "cancelled by undo before it ran"):
+                return TriageResult(DONE, f"Cancelled the queued {what}: nothing had been sent.", "undo", number)
+            latest = await asyncio.to_thread(self.context.store.journal_get, target.id)
+            if latest is None or latest.status == PENDING:
+                return TriageResult(REFUSED, f"{what} is still in progress; undo it once it has finished.", "undo",
+                                    number)
+            target = latest  # it finished while we waited for it: undo it like any other
+        if target.kind not in UNDOABLE and target.kind != "note":
+            return TriageResult(REFUSED, f"The last action ({what}) cannot be undone here.", "undo", number)
+        payload, why = plan_undo(target, self.me)
+        if payload is None:
+            return TriageResult(REFUSED, why, "undo", number)
+        outcome = await self.context.journal.submit("undo", payload, ticket=number)
+        return self._result(outcome, payload)
+
+    # --- marks the Inbox shows ---------------------------------------------------------------------
+    def row_mark(self, number: int, now: datetime) -> str:
+        """"fixing 1:32", "urgent", "backlog queued"… joined; empty when there is nothing to say."""
+        parts: list[str] = []
+        pending = self.context.journal.pending_for(number)
+        if pending is not None:
+            parts.append(PENDING_WORDS.get(pending, f"{pending} queued"))
+        box = self.marks.timeboxes.get(number)
+        if box is not None:
+            left = box.left(now)
+            parts.append(f"fixing {format_timebox(left)}" if left.total_seconds() > 0 else "timebox over: b?")
+        if number in self.marks.urgent:
+            parts.append("urgent")
+        return " · ".join(parts)
+
+    def expired_timeboxes(self, now: datetime) -> list[int]:
+        """Timeboxes that just ran out (each reported once per run, for the "backlog instead?" nudge)."""
+        return self.marks.expired(now)
+
+    def has_timeboxes(self) -> bool:
+        return bool(self.marks.timeboxes)
+
+    # --- outcome -> sentence -----------------------------------------------------------------------
+    def _refused(self, kind: str, ticket: Ticket, why: str) -> TriageResult:
+        return TriageResult(REFUSED, why, kind, ticket.number)
+
+    def _result(self, outcome: Outcome, payload: dict[str, object]) -> TriageResult:
+        number = outcome.ticket
+        if outcome.status == PENDING:
+            text = (f"Queued: {outcome.message}. It will finish by itself when the service answers "
+                    f"({self.context.journal.pending_count} action(s) waiting).")
+        elif outcome.status == FAILED:
+            text = outcome.message
+        else:
+            text = self._done_text(outcome, payload)
+        return TriageResult(outcome.status, text, outcome.kind, number, outcome.entry_id)
+
+    def _done_text(self, outcome: Outcome, payload: dict[str, object]) -> str:
+        n, done = outcome.ticket, outcome.done
+        if outcome.kind == "backlog":
+            card = done["card"]
+            where = f"{payload['customer']} › {payload['list_name']}"
+            state = f"ticket {payload['state']}"
+            if card["origin"] == EXISTING:
+                return (f"#{n}: {payload['customer']}'s board already had a card for it ({card['url']}); linked "
+                        f"that one instead of making another; {state}.")
+            if card["origin"] == REVIVED:
+                return f"#{n} backlogged: restored its archived card in {where} ({card['url']}); {state}."
+            return f"#{n} backlogged: card in {where} ({card['url']}); {state}."
+        if outcome.kind == "fix_now":
+            hours = float(str(payload["hours"]))
+            already = " (it was already yours)" if done["assign"].get("already") else ""
+            return f"#{n} is yours{already}: {hours:g}-hour timebox started."
+        if outcome.kind == "urgent":
+            return f"#{n} marked urgent (priority high); the reason is noted on the ticket."
+        if outcome.kind == "close":
+            replied = f"; reply sent to {payload.get('email') or 'the customer'}" if "reply" in done else ""
+            return f"#{n} closed as fixed{replied}."
+        if outcome.kind == "note":
+            return f"Private note added to #{n}."
+        if outcome.kind == "undo":
+            undone = ", ".join(str(x) for x in _items(payload.get("undo")))
+            cannot = "; ".join(str(x) for x in _items(payload.get("cannot")))
+            what = str(payload["target_kind"]).replace("_", " ")
+            return f"Undid the {what} of #{n}: {undone}." + (f" Cannot be undone: {cannot}." if cannot else "")
+        return outcome.message
+
+
+def _items(value: object) -> list[object]:
+    return list(value) if isinstance(value, list | tuple) else []
