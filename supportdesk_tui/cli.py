@@ -25,6 +25,7 @@ from supportdesk_tui.credentials import (
     LABELS,
     Credentials,
     CredentialsError,
+    keyring_problem,
     load_credentials,
     store_credentials,
 )
@@ -47,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("login", help="store the Groove token and Trello key and token in the keyring, checked first")
     sub.add_parser("doctor", help="check config, credentials, connectivity and board mapping")
+    init = sub.add_parser("init", help="write a config file from what the Groove and Trello accounts show")
+    init.add_argument("--yes", action="store_true", help="write without asking (guesses left open are listed)")
+    init.add_argument("--force", action="store_true", help="replace an existing config file")
+    init.add_argument("--print", action="store_true", dest="print_only", help="only print the proposed file")
+    init.add_argument("--me", metavar="EMAIL", help="your email as a Groove agent, for [team] me")
     serve = sub.add_parser("serve", help="serve the app in a browser (for the shared screen on Monday)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -82,6 +88,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _fake_api(args)
     if command == "serve":
         return _serve(args)
+    if command == "init":
+        return _init(args)
     if args.demo:
         if command is not None:
             raise UsageError("--demo opens the app on the fakes; use it without a command")
@@ -210,6 +218,10 @@ def _ask(prompt: str) -> str:
 def _login(settings: Settings) -> int:
     from supportdesk_tui.services.doctor import check_groove, check_trello
 
+    problem = keyring_problem()  # before asking for anything: there may be nowhere to store it
+    if problem is not None:
+        print(f"supportdesk: {problem}", file=sys.stderr)
+        return 2
     values: dict[str, str] = {}
     for name in ("groove_token", "trello_key", "trello_token"):
         value = _ask(LABELS[name])
@@ -228,23 +240,82 @@ def _login(settings: Settings) -> int:
     return 0
 
 
+def _init(args: argparse.Namespace) -> int:
+    """`supportdesk init`: see :mod:`supportdesk_tui.services.setup.run`. Runs before the config is
+    loaded, since the file may not exist yet (or be the broken one being replaced)."""
+    from supportdesk_tui.services.doctor import run_doctor
+    from supportdesk_tui.services.setup.run import ExistingConfigError, InitError, InitOptions, run_init
+
+    with tempfile.TemporaryDirectory(prefix="supportdesk-init-") as tmp:
+        base = load_settings(config_path=Path(tmp) / "absent.toml")  # the URLs, from the environment
+    try:
+        path = load_settings().config_path
+    except ConfigError as exc:  # there, but not valid: --force may replace it
+        path = exc.path
+    options = InitOptions(config_path=path, groove_url=base.groove_url, trello_url=base.trello_url,
+                          yes=args.yes, force=args.force, print_only=args.print_only, me=args.me)
+    interactive = not args.yes and sys.stdin.isatty()
+    credentials = _init_credentials(base, args.yes, interactive)
+
+    async def doctor(config: Path) -> list[str]:
+        settings = load_settings(config_path=config)
+        return [check.line() for check in await run_doctor(settings, credentials)]
+
+    def ask(question: str) -> str:
+        print(f"{question}: ", end="", flush=True)
+        return sys.stdin.readline().strip()
+
+    try:
+        return asyncio.run(run_init(options, credentials, ask=ask if interactive else None, say=print,
+                                    doctor=doctor))
+    except ExistingConfigError as exc:
+        print(f"supportdesk: {exc}", file=sys.stderr)
+        return 1
+    except InitError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _init_credentials(settings: Settings, yes: bool, interactive: bool) -> Credentials:
+    """Env and keyring; with none at all, offer `login` first (interactively), else one sentence, exit 2."""
+    try:
+        credentials = load_credentials()
+    except CredentialsError:
+        credentials = load_credentials(use_keyring=False)
+    if not credentials.missing():
+        return credentials
+    names = ", ".join(LABELS[n] for n in credentials.missing())
+    if interactive:
+        print(f"No {names} found in the environment or the keyring.")
+        print("Run `supportdesk login` now? [Y/n]: ", end="", flush=True)
+        if sys.stdin.readline().strip().lower() in ("", "y", "yes"):
+            if _login(settings) != 0:
+                raise UsageError("login did not store the credentials; nothing was written")
+            credentials = load_credentials()
+            if not credentials.missing():
+                return credentials
+    how = "run `supportdesk login` first" if yes or not interactive else "run `supportdesk login`"
+    raise UsageError(f"init needs the {names} to read the accounts: {how}, or set the SUPPORTDESK_* "
+                     "environment variables (nothing was written).")
+
+
 def _doctor(settings: Settings) -> int:
     from supportdesk_tui.services.doctor import Check, run_doctor
 
+    advice = keyring_problem()  # the same words as `login` says them
     try:
-        credentials = load_credentials()
+        credentials = load_credentials(use_keyring=advice is None)
     except CredentialsError as exc:
         print(Check("Keyring", False, str(exc)).line())
         credentials = load_credentials(use_keyring=False)
         keyring_ok = False
     else:
-        keyring_ok = True
+        keyring_ok = advice is None
     try:
         _check_keys(settings)
         keys = Check("Key bindings", True, f"{len(settings.keys)} custom key(s)")
     except ConfigError as exc:
         keys = Check("Key bindings", False, "; ".join(exc.problems))
-    checks = [keys, *asyncio.run(run_doctor(settings, credentials))]
+    checks = [keys, *asyncio.run(run_doctor(settings, credentials, keyring_advice=advice))]
     for check in checks:
         print(check.line())
     ok = keyring_ok and all(c.ok for c in checks)
