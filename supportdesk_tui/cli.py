@@ -161,8 +161,11 @@ def _fake_api(args: argparse.Namespace) -> int:
     if env.trello_server is not None:
         print(f"Trello: {env.trello_url}  (key: {DEMO_TRELLO_KEY}, token: {DEMO_TRELLO_TOKEN})")
     print("These are the fakes' own demo credentials. Ctrl+C stops.", flush=True)
-    # Stopped by a process manager (SIGTERM) as by Ctrl+C: the servers close and the temp dir goes.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Stopped by a process manager (SIGTERM), or by closing its terminal (SIGHUP), as by Ctrl+C:
+    # the servers close and the temp dir goes.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):  # no SIGHUP on Windows
+            signal.signal(getattr(signal, name), lambda *_: sys.exit(0))
     try:
         with tempfile.TemporaryDirectory(prefix="supportdesk-fake-api-") as tmp:
             _print_how_to_open(env, Path(tmp))
@@ -191,8 +194,23 @@ def _print_how_to_open(env: FakeEnvironment, tmp: Path) -> None:
         variables |= {"SUPPORTDESK_TRELLO_URL": env.trello_url, "SUPPORTDESK_TRELLO_KEY": DEMO_TRELLO_KEY,
                       "SUPPORTDESK_TRELLO_TOKEN": DEMO_TRELLO_TOKEN}
     line = " ".join(f"{name}={shlex.quote(value)}" for name, value in variables.items())
-    print(f"Open the app on them from another terminal (or run `doctor` the same way):\n  {line} supportdesk",
-          flush=True)
+    command = shlex.join(_this_command())
+    print(f"Open the app on them from another terminal (or run `doctor` the same way):\n  {line} {command}")
+    # The new user's way: no config yet, `init` writes one from what the fakes show, then the app.
+    fresh = {**variables, "SUPPORTDESK_CONFIG": str(tmp / "init" / "config.toml"),
+             "SUPPORTDESK_DATA_DIR": str(tmp / "init-data")}
+    print("Or set it up as a new user would, in another terminal:")
+    print("  export " + " ".join(f"{name}={shlex.quote(value)}" for name, value in fresh.items()))
+    print(f"  {command} init\n  {command}", flush=True)
+
+
+def _this_command() -> list[str]:
+    """How to run this same installation from another terminal, where its venv may not be active:
+    the full path of the running `supportdesk` script, else this interpreter with ``-m``."""
+    exe = Path(sys.argv[0])
+    if exe.name == "supportdesk" and exe.exists():
+        return [str(exe.resolve())]
+    return [sys.executable, "-m", "supportdesk_tui"]
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -200,9 +218,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     # The browser session runs this same installation: the console script when we were started by it,
     # else this interpreter with -m (so it works without `supportdesk` on PATH).
-    exe = Path(sys.argv[0])
-    launcher = [str(exe)] if exe.name == "supportdesk" and exe.exists() else [sys.executable, "-m", "supportdesk_tui"]
-    command = shlex.join([*launcher, *(["--demo"] if args.serve_demo else [])])
+    command = shlex.join([*_this_command(), *(["--demo"] if args.serve_demo else [])])
     server = Server(command, host=args.host, port=args.port, title="supportdesk")
     server.serve()
     return 0

@@ -45,7 +45,6 @@ class TicketLink:
 _LINK = re.compile(r"https?://([a-z0-9][a-z0-9-]*)\.groovehq\.com/t/(\d{1,12})\b", re.IGNORECASE)
 # A trailing "- Support", "– Support board", "(Support)", ": support" is not part of the customer's name.
 _SUPPORT_SUFFIX = re.compile(r"\s*(?:[-–—:|/]\s*|\(\s*)?support(?:\s+board)?\s*\)?\s*$", re.IGNORECASE)
-_EPICS = re.compile(r"\bsupport\b.*\bepics?\b|\bepics?\b.*\bsupport\b", re.IGNORECASE)
 
 
 def list_key(name: str) -> str:
@@ -66,8 +65,10 @@ def customer_name(board_name: str) -> str:
 
 
 def looks_like_epics(board_name: str) -> bool:
-    """Named like "Support Epics" ("support epics", "Epics – Support", "Support: Epic")."""
-    return bool(_EPICS.search(board_name))
+    """Named like "Support Epics" ("support epics", "Epics – Support", "Support: Epic"), the two words
+    side by side once punctuation is gone (so "Epic Games - Support" is a customer, not the epics board)."""
+    letters = re.sub(r"[^a-z]+", "", board_name.casefold())
+    return any(word in letters for word in ("supportepic", "epicsupport", "epicssupport"))
 
 
 def ticket_links(text: str) -> list[TicketLink]:

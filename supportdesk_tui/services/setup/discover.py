@@ -97,12 +97,11 @@ def classify(boards: Sequence[BoardOutline], wanted: dict[str, str]) -> tuple[
     incomplete: list[IncompleteBoard] = []
     epics: list[BoardOutline] = []
     for board in boards:
-        if looks_like_epics(board.name):
-            epics.append(board)
-            continue
         found = matching_lists(board, wanted.values())
-        if len(found) == len(wanted):
+        if len(found) == len(wanted):  # all four lists: a customer's, whatever it is called
             customers.append((board, found))
+        elif looks_like_epics(board.name):
+            epics.append(board)
         elif len(found) >= NEAR_MISS:
             incomplete.append(IncompleteBoard(board, tuple(n for n in wanted.values() if n not in found)))
     return customers, incomplete, epics
