@@ -260,7 +260,13 @@ def _init(args: argparse.Namespace) -> int:
     """`supportdesk init`: see :mod:`supportdesk_tui.services.setup.run`. Runs before the config is
     loaded, since the file may not exist yet (or be the broken one being replaced)."""
     from supportdesk_tui.services.doctor import run_doctor
-    from supportdesk_tui.services.setup.run import ExistingConfigError, InitError, InitOptions, run_init
+    from supportdesk_tui.services.setup.run import (
+        ExistingConfigError,
+        InitError,
+        InitOptions,
+        refuse_existing,
+        run_init,
+    )
 
     with tempfile.TemporaryDirectory(prefix="supportdesk-init-") as tmp:
         base = load_settings(config_path=Path(tmp) / "absent.toml")  # the URLs, from the environment
@@ -270,8 +276,14 @@ def _init(args: argparse.Namespace) -> int:
         path = exc.path
     options = InitOptions(config_path=path, groove_url=base.groove_url, trello_url=base.trello_url,
                           yes=args.yes, force=args.force, print_only=args.print_only, me=args.me)
-    interactive = not args.yes and sys.stdin.isatty()
-    credentials = _init_credentials(base, args.yes, interactive)
+    # Without --yes every question is read from standard input, a terminal or not; an input that has
+    # ended answers "no" (nothing is written by default).
+    interactive = not args.yes
+    refusal = refuse_existing(options)  # before anything is asked or read
+    if refusal:
+        print(f"supportdesk: {refusal}", file=sys.stderr)
+        return 1
+    credentials = _init_credentials(base, interactive)
 
     async def doctor(config: Path) -> list[str]:
         settings = load_settings(config_path=config)
@@ -291,7 +303,7 @@ def _init(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
 
 
-def _init_credentials(settings: Settings, yes: bool, interactive: bool) -> Credentials:
+def _init_credentials(settings: Settings, interactive: bool) -> Credentials:
     """Env and keyring; with none at all, offer `login` first (interactively), else one sentence, exit 2."""
     try:
         credentials = load_credentials()
@@ -303,15 +315,15 @@ def _init_credentials(settings: Settings, yes: bool, interactive: bool) -> Crede
     if interactive:
         print(f"No {names} found in the environment or the keyring.")
         print("Run `supportdesk login` now? [Y/n]: ", end="", flush=True)
-        if sys.stdin.readline().strip().lower() in ("", "y", "yes"):
+        answer = sys.stdin.readline()  # "" only at the end of the input: that is a no
+        if answer and answer.strip().lower() in ("", "y", "yes"):
             if _login(settings) != 0:
                 raise UsageError("login did not store the credentials; nothing was written")
             credentials = load_credentials()
             if not credentials.missing():
                 return credentials
-    how = "run `supportdesk login` first" if yes or not interactive else "run `supportdesk login`"
-    raise UsageError(f"init needs the {names} to read the accounts: {how}, or set the SUPPORTDESK_* "
-                     "environment variables (nothing was written).")
+    raise UsageError(f"init needs the {names} to read the accounts: run `supportdesk login` first, or set "
+                     "the SUPPORTDESK_* environment variables (nothing was written).")
 
 
 def _doctor(settings: Settings) -> int:

@@ -40,6 +40,12 @@ class Proposal:
     notes: tuple[str, ...] = field(default=())  # what was seen but not used (public domains, odd boards)
 
 
+def _note(item: Any, text: str) -> None:
+    """A comment beside a value, two spaces off it as PEP 8 has it for code."""
+    item.comment(text)
+    item.trivia.comment_ws = "  "
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -66,7 +72,7 @@ def build_proposal(found: Discovery, *, me_email: str | None, epics_asked: bool)
     if found.subdomain:
         groove.add("subdomain", found.subdomain)
         links = _plural(found.subdomain_links, "Groove ticket link")
-        groove["subdomain"].comment(f"guessed from {links} on the boards")
+        _note(groove["subdomain"], f"guessed from {links} on the boards")
     else:
         left.append(LeftOver("groove.subdomain", "no card links a Groove ticket, so the subdomain is unknown "
                                                  "(the part before .groovehq.com)"))
@@ -77,7 +83,7 @@ def build_proposal(found: Discovery, *, me_email: str | None, epics_asked: bool)
     if found.epics is not None:
         trello.add("support_epics_board", found.epics.id)
         how = "the board you picked" if len(found.epics_candidates) > 1 else "guessed: the only board named like it"
-        trello["support_epics_board"].comment(f'"{found.epics.name}" ({how})')
+        _note(trello["support_epics_board"], f'"{found.epics.name}" ({how})')
     else:
         why = (f"{len(found.epics_candidates)} boards are named like \"Support Epics\" and none was picked"
                if epics_asked else "no open board is named like \"Support Epics\"")
@@ -88,7 +94,7 @@ def build_proposal(found: Discovery, *, me_email: str | None, epics_asked: bool)
         lists = tomlkit.table()
         for key, name in spelled.items():
             lists.add(key, name)
-            lists[key].comment("as the customer boards spell it")
+            _note(lists[key], "as the customer boards spell it")
         trello.add("lists", lists)
     doc.add("trello", trello)
 
@@ -96,22 +102,22 @@ def build_proposal(found: Discovery, *, me_email: str | None, epics_asked: bool)
     for guess in found.customers:
         entry = tomlkit.table()
         entry.add("name", guess.name)
-        entry["name"].comment(f'guessed from the board\'s name "{guess.board.name}"'
+        _note(entry["name"], f'guessed from the board\'s name "{guess.board.name}"'
                               if guess.name != guess.board.name else "the board's name")
         entry.add("trello_board", guess.board.id)
-        entry["trello_board"].comment("it holds the four lists")
+        _note(entry["trello_board"], "it holds the four lists")
         domains = tomlkit.array()
         domains.extend(d.domain for d in guess.domains)
         entry.add("email_domains", domains)
         if guess.domains:
             tickets = sum(d.tickets for d in guess.domains)
-            entry["email_domains"].comment(f"guessed from {_plural(guess.marked_cards, 'backlogged card')} "
+            _note(entry["email_domains"], f"guessed from {_plural(guess.marked_cards, 'backlogged card')} "
                                            f"({_plural(tickets, 'ticket')} read)")
         else:
             why = ("no card on its board links a Groove ticket" if not guess.marked_cards else
                    f"the tickets its {_plural(guess.marked_cards, 'backlogged card')} link came from public "
                    "mail domains or several customers")
-            entry["email_domains"].comment(f"LEFT: {why}")
+            _note(entry["email_domains"], f"LEFT: {why}")
             left.append(LeftOver(f"customers.{guess.name}.email_domains", why))
         customers.append(entry)
     if found.customers:
@@ -125,7 +131,7 @@ def build_proposal(found: Discovery, *, me_email: str | None, epics_asked: bool)
     me = find_me(found.agents, me_email)
     if me is not None:
         team.add("me", me.email)
-        team["me"].comment(f"the Groove agent {me.full_name or me.email}")
+        _note(team["me"], f"the Groove agent {me.full_name or me.email}")
     else:
         why = (f"{me_email} is not one of the account's {_plural(len(found.agents), 'Groove agent')}" if me_email
                else "your email as a Groove agent (init was not told it: --me EMAIL)")
@@ -135,13 +141,13 @@ def build_proposal(found: Discovery, *, me_email: str | None, epics_asked: bool)
     developers.extend(m.username for m in found.epics_members)
     team.add("developers", developers)
     if found.epics_members:
-        team["developers"].comment(f'guessed from the members of "{found.epics.name if found.epics else ""}"')
+        _note(team["developers"], f'guessed from the members of "{found.epics.name if found.epics else ""}"')
     else:
         left.append(LeftOver("team.developers", "no Support Epics board to read the team from: "
                                                 "list the developers' Trello usernames"))
-        team["developers"].comment("LEFT: the developers' Trello usernames")
+        _note(team["developers"], "LEFT: the developers' Trello usernames")
     team.add("triage_leads", tomlkit.array())
-    team["triage_leads"].comment("LEFT: who can lead triage, from developers (used by the Planning rota)")
+    _note(team["triage_leads"], "LEFT: who can lead triage, from developers (used by the Planning rota)")
     left.append(LeftOver("team.triage_leads", "who can lead triage: a choice for the team, not in any account"))
     doc.add("team", team)
 
