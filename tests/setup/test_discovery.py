@@ -84,7 +84,7 @@ async def test_domains_come_from_markers_and_public_domains_never_count(clock: A
         w.marked_card(other, "Up next", w.ticket("x@delta.example"), subdomain="someoneelse")  # not our account
         for _ in range(2):
             w.marked_card(other, "Up next", w.ticket("y@delta.example"))
-        found, _ = await run(w.groove_url, w.trello_url)
+        found, _ = await run(w.groove_url, w.trello_url, tickets_per_board=10)  # every linked ticket
     by_name = {g.name: g for g in found.customers}
     assert set(by_name) == {"Gamma Works", "Delta"}
     assert [(d.domain, d.tickets) for d in by_name["Gamma Works"].domains] == [("gamma.example", 2)]

@@ -32,8 +32,8 @@ from supportdesk_tui.domain.boards import Member
 LIST_KEYS = ("new", "up_next", "completed", "done")
 DEFAULT_LISTS: dict[str, str] = {"new": "New Issues", "up_next": "Up next", "completed": "Recently Completed",
                                  "done": "Done"}
-TICKETS_PER_BOARD = 6  # the most recent linked tickets read per board: enough to see its domains
-TICKET_CONCURRENCY = 8  # Groove requests in flight at once
+TICKETS_PER_BOARD = 4  # the most recent linked tickets read per board: enough to see its domains
+TICKET_CONCURRENCY = 10  # Groove requests in flight at once
 # A board with at least this many of the four lists, but not all, is reported as incomplete.
 NEAR_MISS = 2
 
