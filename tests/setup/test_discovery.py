@@ -147,3 +147,18 @@ def test_rules_on_plain_values() -> None:
                          "HTTPS://Other.GrooveHQ.com/t/7; https://acme.groovehq.com/tickets/9")
     assert [(lk.subdomain, lk.number) for lk in links] == [("acme", 12), ("other", 7)]
     assert email_domain("Kim@Gamma.Example") == "gamma.example" and email_domain("nobody") is None
+
+
+async def test_a_domain_on_several_boards_goes_to_a_clear_majority_or_to_none(clock: Any) -> None:
+    with world(clock) as w:
+        first, second = w.board("First"), w.board("Second")
+        for board, email in ((first, "a@mostly-first.example"), (first, "b@mostly-first.example"),
+                             (second, "c@mostly-first.example"),  # filed on the wrong board
+                             (first, "d@split.example"), (second, "e@split.example")):
+            w.marked_card(board, "New Issues", w.ticket(email))
+        found, _ = await run(w.groove_url, w.trello_url, tickets_per_board=10)
+    domains = {g.name: [d.domain for d in g.domains] for g in found.customers}
+    assert domains == {"First": ["mostly-first.example"], "Second": []}
+    assert found.shared_domains == {"split.example": ("First", "Second")}
+    notes = build_proposal(found, me_email=None, epics_asked=False).notes
+    assert any(n.startswith("split.example sent tickets linked from several boards") for n in notes)

@@ -127,6 +127,8 @@ class TrelloClient:
         """The member's open boards with the names of their open lists, in ONE request
         (``GET /members/me/boards?filter=open&fields=name&lists=open``; read-only, for ``init``)."""
         def job() -> list[BoardOutline]:
+            # ``lists=open`` is documented for this route; UNCONFIRMED: that each nested list carries
+            # ``closed`` (it is skipped when true, taken as open when absent).
             data = self._fetch("GET", "/members/me/boards", {"filter": "open", "fields": "name", "lists": "open"})
             if not isinstance(data, list):
                 raise parse.PayloadShapeError("boards answer is not a list")
@@ -156,6 +158,8 @@ class TrelloClient:
         out: dict[str, tuple[str, ...] | None] = {}
         for start in range(0, len(ids), BATCH_SIZE):
             chunk = ids[start:start + BATCH_SIZE]
+            # UNCONFIRMED: that /boards/{id}/cards with no filter means its documented default (visible
+            # cards); archived cards would only add evidence, never wrong it.
             urls = ",".join(f"/boards/{b}/cards?fields=desc" for b in chunk)
 
             def job(chunk: list[str] = chunk, urls: str = urls) -> dict[str, tuple[str, ...] | None]:

@@ -145,6 +145,27 @@ async def discover(groove: GrooveClient, trello: TrelloClient, *, choose_epics: 
                       [:tickets_per_board] for board, links in links_of.items()}
     domains_of, read, missing = await _ticket_domains(groove, wanted_tickets, concurrency)
     team_domains = {email_domain(a.email) for a in agents}
+    owned, public, shared = _assign_domains(domains_of, team_domains)
+    names = {board.id: customer_name(board.name) for board, _ in customer_boards}
+    customers = [CustomerGuess(names[board.id], board, marked[board.id], tuple(owned.get(board.id, ())))
+                 for board, _ in customer_boards]
+    return Discovery(
+        lists=_spellings(customer_boards, wanted), customers=tuple(customers), incomplete=tuple(incomplete),
+        epics=epics, epics_candidates=tuple(candidates), subdomain=subdomain,
+        subdomain_links=subdomains[subdomain] if subdomain else 0, agents=tuple(agents), epics_members=members,
+        unreadable_boards=tuple(b.name for b, _ in customer_boards if descriptions.get(b.id) is None),
+        public_domains=public, shared_domains={d: tuple(names[b] for b in ids) for d, ids in shared.items()},
+        tickets_read=read, tickets_missing=missing)
+
+
+def _assign_domains(domains_of: dict[str, list[str]], team_domains: set[str | None]) -> tuple[
+        dict[str, list[DomainGuess]], Counter[str], dict[str, tuple[str, ...]]]:
+    """(guesses by board, public domains seen, domains shared by boards with no clear owner).
+
+    A domain linked from several boards goes to the one with more of its tickets than all the others
+    together (a card filed on the wrong board does not move a customer); otherwise to none. The team's
+    own domain is never a customer's.
+    """
     public: Counter[str] = Counter()
     claims: dict[str, Counter[str]] = {}
     for board_id, found in domains_of.items():
@@ -153,20 +174,17 @@ async def discover(groove: GrooveClient, trello: TrelloClient, *, choose_epics: 
                 public[domain] += 1
             elif domain not in team_domains:
                 claims.setdefault(domain, Counter())[board_id] += 1
-    shared = {d: tuple(sorted(c)) for d, c in claims.items() if len(c) > 1}
-    customers = []
-    names = {board.id: customer_name(board.name) for board, _ in customer_boards}
-    for board, _ in customer_boards:
-        guesses = sorted((DomainGuess(d, c[board.id]) for d, c in claims.items() if board.id in c and d not in shared),
-                         key=lambda g: (-g.tickets, g.domain))
-        customers.append(CustomerGuess(names[board.id], board, marked[board.id], tuple(guesses)))
-    return Discovery(
-        lists=_spellings(customer_boards, wanted), customers=tuple(customers), incomplete=tuple(incomplete),
-        epics=epics, epics_candidates=tuple(candidates), subdomain=subdomain,
-        subdomain_links=subdomains[subdomain] if subdomain else 0, agents=tuple(agents), epics_members=members,
-        unreadable_boards=tuple(b.name for b, _ in customer_boards if descriptions.get(b.id) is None),
-        public_domains=public, shared_domains={d: tuple(names[b] for b in ids) for d, ids in shared.items()},
-        tickets_read=read, tickets_missing=missing)
+    owned: dict[str, list[DomainGuess]] = {}
+    shared: dict[str, tuple[str, ...]] = {}
+    for domain, counts in claims.items():
+        (top, most), *rest = counts.most_common()
+        if most > sum(n for _, n in rest):
+            owned.setdefault(top, []).append(DomainGuess(domain, most))
+        else:
+            shared[domain] = tuple(sorted(counts))
+    for guesses in owned.values():
+        guesses.sort(key=lambda g: (-g.tickets, g.domain))
+    return owned, public, shared
 
 
 async def _none() -> dict[str, tuple[str, ...] | None]:
