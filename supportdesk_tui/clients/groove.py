@@ -39,6 +39,7 @@ from supportdesk_tui.clients.retry import (
     call_with_retries,
     parse_retry_after,
 )
+from supportdesk_tui.domain.account import Agent
 from supportdesk_tui.domain.redact import displayable
 from supportdesk_tui.domain.tickets import Message, Ticket
 
@@ -158,6 +159,25 @@ class GrooveClient:
     async def get_ticket(self, number: int) -> Ticket:
         payload = await self._call("GET", f"/tickets/{int(number)}", idempotent=True)
         return parse_ticket(self._member(payload, "ticket", f"GET /tickets/{number}"))
+
+    async def list_agents(self) -> list[Agent]:
+        """Every agent of the account (``GET /agents``: one unpaginated listing, groove-v1.md §5).
+
+        UNCONFIRMED: whether a large team's listing is paginated; a ``meta`` block is not read, so
+        only the first page would be seen (the caller only guesses from it, and says so).
+        """
+        payload = await self._call("GET", "/agents", idempotent=True)
+        items = self._member(payload, "agents", "GET /agents")
+        if not isinstance(items, list):
+            raise BadPayloadError(SERVICE, "GET /agents: 'agents' is not a list", body=repr(items)[:SNIPPET],
+                                  secrets=self._secrets)
+        agents: list[Agent] = []
+        for item in items:
+            email = item.get("email") if isinstance(item, Mapping) else None
+            if isinstance(email, str) and "@" in email:
+                agents.append(Agent(displayable(email.strip()), displayable(str(item.get("first_name") or "")),
+                                    displayable(str(item.get("last_name") or ""))))
+        return agents
 
     async def get_state(self, number: int) -> str:
         path = f"/tickets/{int(number)}/state"

@@ -91,6 +91,17 @@ def test_trailing_slash_is_insignificant(fake: TrelloFake) -> None:
     assert len(ok(call(fake, "GET", "/1/members/me/boards/", {"filter": "all"}))) == 2
 
 
+def test_member_boards_nest_their_lists_when_asked(fake: TrelloFake) -> None:
+    """``GET /members/me/boards?lists=open``: every board with its open lists, in one request."""
+    fake.add_list(BOARD, "Old ideas", closed=True)
+    boards = ok(call(fake, "GET", "/1/members/me/boards", {"filter": "open", "fields": "name", "lists": "open"}))
+    lists = {b["name"]: [lst["name"] for lst in b["lists"]] for b in boards}
+    assert lists == {"Acme Ltd": ["New Issues", "Up next", "Done"], "Epics": ["Up next"]}
+    every = ok(call(fake, "GET", "/1/members/me/boards", {"lists": "all"}))
+    assert "Old ideas" in [lst["name"] for b in every for lst in b["lists"]]
+    assert all("lists" not in b for b in ok(call(fake, "GET", "/1/members/me/boards")))  # none by default
+
+
 def test_a_get_with_a_body_is_refused_with_403(fake: TrelloFake) -> None:
     response = call(fake, "GET", f"/1/boards/{BOARD}", body={})
     assert response.status == 403 and b"CloudFront" in response.body

@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, Literal, TypeVar
@@ -37,6 +37,7 @@ from supportdesk_tui.clients.trello import parse
 from supportdesk_tui.clients.trello.errors import WriteOutcomeUnknownError, already_there, map_error
 from supportdesk_tui.clients.trello.scrub import ScrubFilter, scrub
 from supportdesk_tui.clients.trello.session import RateLimitState, RebasingSession, RequestBudget
+from supportdesk_tui.domain.account import BoardOutline
 from supportdesk_tui.domain.boards import Board, Card, Label, Member
 from supportdesk_tui.domain.redact import displayable
 
@@ -47,6 +48,7 @@ T = TypeVar("T")
 AuthMode = Literal["oauth", "query"]
 _IDENT = re.compile(r"^[A-Za-z0-9]{1,64}$")
 CHANGE_POLL_LIMIT = 50
+BATCH_SIZE = 10  # Trello's most URLs in one /batch
 
 
 class TrelloClient:
@@ -120,6 +122,74 @@ class TrelloClient:
                     if isinstance(b, Mapping) and "id" in b]
 
         return await self._call("list_boards", job, idempotent=True)
+
+    async def boards_with_lists(self) -> list[BoardOutline]:
+        """The member's open boards with the names of their open lists, in ONE request
+        (``GET /members/me/boards?filter=open&fields=name&lists=open``; read-only, for ``init``)."""
+        def job() -> list[BoardOutline]:
+            # ``lists=open`` is documented for this route; UNCONFIRMED: that each nested list carries
+            # ``closed`` (it is skipped when true, taken as open when absent).
+            data = self._fetch("GET", "/members/me/boards", {"filter": "open", "fields": "name", "lists": "open"})
+            if not isinstance(data, list):
+                raise parse.PayloadShapeError("boards answer is not a list")
+            out: list[BoardOutline] = []
+            for item in data:
+                if not isinstance(item, Mapping) or not isinstance(item.get("id"), str):
+                    continue
+                raw = item.get("lists")
+                lists: list[Any] = raw if isinstance(raw, list) else []
+                names = tuple(displayable(str(lst["name"])) for lst in lists
+                              if isinstance(lst, Mapping) and isinstance(lst.get("name"), str)
+                              and not lst.get("closed"))
+                out.append(BoardOutline(str(item["id"]), displayable(str(item.get("name", ""))), names))
+            return out
+
+        return await self._call("boards_with_lists", job, idempotent=True)
+
+    async def card_descriptions(self, board_ids: Sequence[str]) -> dict[str, tuple[str, ...] | None]:
+        """Each board's visible cards' descriptions, ten boards per ``GET /batch`` (read-only).
+
+        A board whose sub-request failed maps to None (the caller reports it). Only ``fields=desc``
+        is asked for, because a comma inside an inner URL would clash with ``urls``' separator.
+        UNCONFIRMED: whether each sub-request counts against the rate limit; assumed so, which at ten
+        boards a request stays far under it.
+        """
+        ids = [_ident(b, "board id") for b in board_ids]
+        out: dict[str, tuple[str, ...] | None] = {}
+        for start in range(0, len(ids), BATCH_SIZE):
+            chunk = ids[start:start + BATCH_SIZE]
+            # UNCONFIRMED: that /boards/{id}/cards with no filter means its documented default (visible
+            # cards); archived cards would only add evidence, never wrong it.
+            urls = ",".join(f"/boards/{b}/cards?fields=desc" for b in chunk)
+
+            def job(chunk: list[str] = chunk, urls: str = urls) -> dict[str, tuple[str, ...] | None]:
+                data = self._fetch("GET", "/batch", {"urls": urls})
+                if not isinstance(data, list) or len(data) != len(chunk):
+                    raise parse.PayloadShapeError("batch answer is not one item per URL")
+                found: dict[str, tuple[str, ...] | None] = {}
+                for board_id, item in zip(chunk, data, strict=True):
+                    cards = item.get("200") if isinstance(item, Mapping) else None
+                    found[board_id] = (tuple(str(c.get("desc") or "") for c in cards if isinstance(c, Mapping))
+                                       if isinstance(cards, list) else None)
+                return found
+
+            out.update(await self._call("card_descriptions", job, idempotent=True))
+        return out
+
+    async def board_members(self, board_id: str) -> tuple[Member, ...]:
+        """The board's members (username and full name), for ``init``'s team guess."""
+        path = f"/boards/{_ident(board_id, 'board id')}/members"
+
+        def job() -> tuple[Member, ...]:
+            data = self._fetch("GET", path, {"fields": "username,fullName"})
+            if not isinstance(data, list):
+                raise parse.PayloadShapeError("members answer is not a list")
+            return tuple(Member(str(m["id"]), displayable(str(m["username"])),
+                                displayable(str(m.get("fullName") or "")))
+                         for m in data if isinstance(m, Mapping) and isinstance(m.get("id"), str)
+                         and isinstance(m.get("username"), str))
+
+        return await self._call("board_members", job, idempotent=True)
 
     async def check_auth(self) -> str:
         """The token's username; raises AuthError when the key or token is wrong."""
