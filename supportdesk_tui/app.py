@@ -1,7 +1,9 @@
 """The App: screens (as modes), global keys, the command palette and the theme. Wiring only.
 
 It is given its settings, services and clock by ``cli.py`` (the composition root), so tests build
-exactly the same App against the loopback fakes with a frozen clock.
+exactly the same App against the loopback fakes with a frozen clock. The screens never import this
+module: each mode factory hands the screen this App as its ``Desk`` (screens/desk.py), and the App
+talks to the screens only through ``DeskScreen`` (screens/base.py).
 """
 
 from __future__ import annotations

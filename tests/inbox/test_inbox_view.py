@@ -157,3 +157,13 @@ def test_counts_cover_the_shown_queue_and_follow_the_clock() -> None:
     assert sum(view.counts(NOW).values()) == 3  # a row taken out leaves the counts too
     later = view.counts(NOW + timedelta(hours=9))
     assert later[SlaStatus.BREACHED] == 1  # ticket 2 (40 h old) passed its 48 h target
+
+
+def test_the_view_model_runs_without_textual() -> None:
+    """What makes the view testable without an app: importing it loads no Textual at all."""
+    import subprocess
+    import sys
+
+    code = ("import sys, supportdesk_tui.screens.inbox.view; "
+            "sys.exit(1 if any(m == 'textual' or m.startswith('textual.') for m in sys.modules) else 0)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

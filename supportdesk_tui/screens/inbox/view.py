@@ -82,9 +82,6 @@ class InboxView:
         """An undo: stop hiding the row; it shows again with the next load."""
         self._hidden.pop(number, None)
 
-    def hidden(self) -> frozenset[int]:
-        return frozenset(self._hidden)
-
     # --- what shows -----------------------------------------------------------------------------------
     def item(self, number: int | None) -> InboxItem | None:
         if number is None or self.data is None:
