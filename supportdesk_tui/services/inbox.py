@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Collection, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -40,19 +40,33 @@ MAX_REPLY_CHECKS = 10  # per poll: paused tickets with new messages whose thread
 HEAD_ROWS = 150  # a cold start replays this many tickets before the first paint: more than a screenful
 
 
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """One open ticket as the Inbox shows it: the ticket, its SLA clock, its customer and its row mark."""
+
+    ticket: Ticket
+    clock: SlaClock
+    customer: Customer | None
+    mark: str = ""
+    """What triage says about the row when the queue was built ("urgent", "fixing 1:32"); the screen
+    re-reads it as triage moves on."""
+
+    @property
+    def number(self) -> int:
+        return self.ticket.number
+
+
 @dataclass(frozen=True)
 class InboxData:
-    """The open queue as the Inbox shows it: tickets, their clocks and customers, and its age."""
+    """The open queue as the Inbox shows it: one item per ticket, and the queue's age."""
 
-    tickets: tuple[Ticket, ...]
-    clocks: dict[int, SlaClock]
-    customers: dict[int, Customer | None]
+    items: tuple[InboxItem, ...]
     synced_at: datetime | None
     from_cache: bool = False
     new_numbers: frozenset[int] = field(default_factory=frozenset)
     week: WeekFigures | None = None
     summaries: tuple[ClockSummary, ...] | None = None
-    """Set on the first, partial load of a cold start: ``tickets`` is then only the top of the cached
+    """Set on the first, partial load of a cold start: ``items`` is then only the top of the cached
     queue, and these summarise the clock of every cached ticket (for the counts). The whole queue follows."""
 
     @property
@@ -61,7 +75,26 @@ class InboxData:
 
     @property
     def open_count(self) -> int:
-        return len(self.summaries) if self.summaries is not None else len(self.tickets)
+        return len(self.summaries) if self.summaries is not None else len(self.items)
+
+    @property
+    def tickets(self) -> tuple[Ticket, ...]:
+        return tuple(item.ticket for item in self.items)
+
+    @property
+    def clocks(self) -> dict[int, SlaClock]:
+        """Each ticket's clock by number (a read-only convenience for callers that look one up)."""
+        return {item.ticket.number: item.clock for item in self.items}
+
+    def item(self, number: int) -> InboxItem | None:
+        return next((item for item in self.items if item.ticket.number == number), None)
+
+
+MarkOf = Callable[[int, datetime], str]
+
+
+def _no_mark(number: int, now: datetime) -> str:
+    return ""
 
 
 class InboxService:
@@ -83,6 +116,8 @@ class InboxService:
         self._pause_states = settings.sla.pausing
         self._message_counts: dict[int, int] | None = None  # per open ticket, as of the last full build
         self._reply_checks: set[int] = set()  # paused tickets with new messages, thread not yet read
+        self.mark_of: MarkOf = _no_mark
+        """What triage says about a row (the container plugs in the triage service's marks)."""
 
     # --- history -> clocks (runs in a thread) ------------------------------------------------------
     def _histories(self) -> tuple[int, dict[int, TicketHistory]]:
@@ -172,15 +207,25 @@ class InboxService:
         clocks = self._clocks(open_tickets, histories)
         if remember:  # for the next cold start (see _load_head_sync)
             self.store.save_clock_summaries({n: c.summary() for n, c in clocks.items()}, self._basis(version))
-        customers = {t.number: self.directory.for_email(t.customer_email) for t in open_tickets}
         numbers = {t.number for t in open_tickets}
         # "New" means never seen before (by this app, in this data dir): a ticket back in the queue after
         # an undo or a reopen is not new. The very first sync of a fresh install announces nothing.
         new = frozenset() if self._known is None or from_cache else first_seen & numbers
         self._known = numbers
         self._message_counts = {t.number: t.message_count for t in open_tickets}
-        week = self._stored_week() if from_cache else self._week(histories, self.clock.now())
-        return InboxData(open_tickets, clocks, customers, synced_at, from_cache, new, week)
+        now = self.clock.now()
+        week = self._stored_week() if from_cache else self._week(histories, now)
+        return InboxData(self._items(open_tickets, clocks), synced_at, from_cache, new, week)
+
+    def _items(self, tickets: Iterable[Ticket], clocks: dict[int, SlaClock]) -> tuple[InboxItem, ...]:
+        customer = self.directory.for_email
+        return tuple(InboxItem(t, clocks[t.number], customer(t.customer_email)) for t in tickets)
+
+    def _marked(self, data: InboxData) -> InboxData:
+        """The marks are read on the caller's thread (the App's loop), never in a build thread: the
+        journal and triage state they come from change on that loop."""
+        now, mark_of = self.clock.now(), self.mark_of
+        return replace(data, items=tuple(replace(item, mark=mark_of(item.ticket.number, now)) for item in data.items))
 
     # --- the queue ----------------------------------------------------------------------------------
     def preload(self, head_rows: int = HEAD_ROWS) -> None:
@@ -192,7 +237,8 @@ class InboxService:
         on screen (the screen asks for it). Done in a thread while Textual starts instead, the two fight
         over the GIL and the first paint comes later still.
         """
-        self._preloaded = self._load_head_sync(head_rows) or self._load_cached_sync(remember=False)
+        data = self._load_head_sync(head_rows) or self._load_cached_sync(remember=False)
+        self._preloaded = self._marked(data) if data is not None else None
 
     @property
     def preloaded(self) -> InboxData | None:
@@ -208,9 +254,8 @@ class InboxService:
             clocks = self._clocks(tuple(head.tickets), histories)
         now = self.clock.now()
         top = sorted(head.tickets, key=lambda t: queue_key(clocks[t.number], now, t.number))[:limit]
-        customers = {t.number: self.directory.for_email(t.customer_email) for t in top}
-        return InboxData(tuple(top), {t.number: clocks[t.number] for t in top}, customers, head.synced_at,
-                         from_cache=True, week=self._stored_week(), summaries=tuple(head.summaries))
+        return InboxData(self._items(top, clocks), head.synced_at, from_cache=True, week=self._stored_week(),
+                         summaries=tuple(head.summaries))
 
     def _load_cached_sync(self, *, remember: bool = True) -> InboxData | None:
         tickets, synced_at = self.store.load_inbox()
@@ -223,7 +268,8 @@ class InboxService:
         if self._preloaded is not None:
             data, self._preloaded = self._preloaded, None
             return data
-        return await asyncio.to_thread(self._load_cached_sync)
+        cached = await asyncio.to_thread(self._load_cached_sync)
+        return self._marked(cached) if cached is not None else None
 
     async def refresh(self) -> InboxData:
         """Fetch the queue from Groove and cache it; raises the client's typed errors."""
@@ -236,7 +282,8 @@ class InboxService:
         self._note_new_messages(tickets)
         await self._check_vanished(groove)
         await self._check_replies(groove, {t.number: t for t in tickets})
-        return await asyncio.to_thread(partial(self._build, tickets, synced_at, False, first_seen=first_seen))
+        data = await asyncio.to_thread(partial(self._build, tickets, synced_at, False, first_seen=first_seen))
+        return self._marked(data)
 
     def _note_new_messages(self, tickets: list[Ticket]) -> None:
         """Paused tickets whose thread grew since the last sync: a customer may have written without the

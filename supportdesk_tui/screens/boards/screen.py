@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -19,14 +19,15 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.boards import Board, Card
+from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.boards.dialogs import CardDetailScreen, DonePreviewScreen, EpicsScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
+from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
 from supportdesk_tui.services.boards import BoardsService, BoardUpdate, EpicsJob
 from supportdesk_tui.services.journal import Outcome
@@ -34,9 +35,6 @@ from supportdesk_tui.widgets.banner import Banner
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.filter_box import FilterBox
 from supportdesk_tui.widgets.kanban import Column, KanbanBoard, card_prompt
-
-if TYPE_CHECKING:
-    from supportdesk_tui.app import SupportDeskApp
 
 REFRESH_GROUP = "boards-refresh"
 WRITE_GROUP = "boards-write"
@@ -62,7 +60,7 @@ class WriteFinished(Message):
         self.outcome, self.card_id, self.done_text = outcome, card_id, done_text
 
 
-class BoardsScreen(Screen[None]):
+class BoardsScreen(DeskScreen):
     CSS_PATH = "boards.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left_square_bracket", "customer(-1)", "Prev customer", id="boards.prev_customer",
@@ -90,8 +88,8 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
 - `/`: filter by text; `escape` clears it
 """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk)
         self._index = 0
         self._board: Board | None = None
         self._synced: datetime | None = None
@@ -102,13 +100,6 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         self._poll: Timer | None = None
         self._failures = 0  # polls in a row that failed: back off to every 2nd, 4th, 8th tick
         self._ticks = 0
-
-    @property
-    def desk(self) -> SupportDeskApp:
-        from supportdesk_tui.app import SupportDeskApp
-
-        assert isinstance(self.app, SupportDeskApp)
-        return self.app
 
     @property
     def service(self) -> BoardsService:
@@ -191,12 +182,10 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             self.sync_epics(message.update.jobs)
         if message.board_id != self.board_id:
             return  # the user moved on to another customer; the service cached it for later
-        back_online = self._error is not None
         self._board, self._synced, self._error = message.update.board, message.update.synced_at, None
         self._failures = 0
         self.query_one(Banner).hide()
-        if back_online and self.desk.pending_actions():
-            self.desk.resume_journal()  # replay what was queued while offline, in order (as the Inbox does)
+        self.service_answered()  # back online: the services replay what was queued, in order
         if not self.desk.pending_actions():
             for card_id in self._queued:
                 self._optimistic.pop(card_id, None)  # the queued moves have run: Trello's board is the truth
@@ -363,7 +352,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             if text is not None:
                 self._start_done(card, done.id, text)
 
-        self.app.push_screen(DonePreviewScreen(card, number, self.service.reply_preview(card)), send)
+        self.app.push_screen(DonePreviewScreen(self.service, card, number, self.service.reply_preview(card)), send)
 
     def _start_done(self, card: Card, done_list: str, reply: str | None) -> None:
         self._optimistic[card.id] = done_list
@@ -386,7 +375,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             self.call_next(self._redraw)
 
     def action_epics(self) -> None:
-        self.app.push_screen(EpicsScreen())
+        self.app.push_screen(EpicsScreen(self.desk))
 
     @on(KanbanBoard.CardChosen)
     def _open(self, event: KanbanBoard.CardChosen) -> None:
@@ -394,7 +383,8 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         card = next((c for c in board.cards if c.id == event.card_id), None) if board else None
         if card is not None and board is not None:
             lst = next((x.name for x in board.lists if x.id == card.list_id), "")
-            self.app.push_screen(CardDetailScreen(card, self.service.customer_for(card.board_id) or board.name, lst))
+            customer = self.service.customer_for(card.board_id) or board.name
+            self.app.push_screen(CardDetailScreen(self.desk, card, customer, lst))
 
     def action_filter(self) -> None:
         self.query_one("#filter", FilterBox).open()

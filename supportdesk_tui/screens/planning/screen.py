@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
@@ -33,7 +32,9 @@ from supportdesk_tui.domain.planning import (
     plan_totals,
 )
 from supportdesk_tui.domain.rota import TriagePair, eligible_people
+from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
+from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
 from supportdesk_tui.screens.planning.dialogs import (
     ConfirmationsScreen,
@@ -48,17 +49,13 @@ from supportdesk_tui.screens.planning.dialogs import (
     WeekOpened,
 )
 from supportdesk_tui.services.planning.service import PlanningService, Pool, RotaChoice
+from supportdesk_tui.themes import HOUSE_THEME, PROJECTOR_THEME
 from supportdesk_tui.widgets.banner import Banner
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.plan_grid import MIN_DAY_WIDTH, WHO_WIDTH, PlanGrid, TotalsPanel
 
-if TYPE_CHECKING:
-    from supportdesk_tui.app import SupportDeskApp
 
-PROJECTOR_THEME = "supportdesk-projector"
-
-
-class PlanningScreen(Screen[None]):
+class PlanningScreen(DeskScreen):
     CSS_PATH = "planning.tcss"
     AUTO_FOCUS = "#grid"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -97,21 +94,14 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
 - `P` projector mode (large cells, light theme) for the shared screen; again to go back
 """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk)
         self._plan: Plan | None = None
         self._source = "new"
         self._rota: RotaChoice | None = None
         self._pool: Pool | None = None
         self._theme_before: str | None = None
         self._week: IsoWeek | None = None
-
-    @property
-    def desk(self) -> SupportDeskApp:
-        from supportdesk_tui.app import SupportDeskApp
-
-        assert isinstance(self.app, SupportDeskApp)
-        return self.app
 
     @property
     def service(self) -> PlanningService:
@@ -371,12 +361,12 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         self.load_pool()
 
     def action_projector(self) -> None:
-        if self.app.theme == PROJECTOR_THEME:
-            self.app.theme = self._theme_before or "supportdesk"
+        if self.app.theme == PROJECTOR_THEME.name:
+            self.app.theme = self._theme_before or HOUSE_THEME.name
             self.remove_class("-projector")
         else:
             self._theme_before = self.app.theme
-            self.app.theme = PROJECTOR_THEME
+            self.app.theme = PROJECTOR_THEME.name
             self.add_class("-projector")
         self._render_plan()
 
