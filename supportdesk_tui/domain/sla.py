@@ -46,6 +46,10 @@ The rules (the README carries the same text):
 13. **Inputs** must be aware datetimes (naive ones are refused); events before ``created_at`` are
     moved to it. Events at the same instant apply in this order: state changes, customer replies,
     target change, backlog.
+
+The values (policy, history, :class:`SlaClock`, :class:`ClockSummary`, formatting) live in
+:mod:`supportdesk_tui.domain.sla_clock`; this module replays histories into them and re-exports them
+all, so the rest of the app imports from here.
 """
 
 from __future__ import annotations
