@@ -1,4 +1,4 @@
-"""Async client for Groove's v1 REST API (see /work/shared/api/groove-v1.md).
+"""Async client for Groove's v1 REST API.
 
 Written against the reference, not against our fake: pages are built as ``?page=N&per_page=50``
 and never by following ``next_page`` (it repeats on the last page and drops ``per_page``); the

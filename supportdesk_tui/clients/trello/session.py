@@ -4,7 +4,7 @@ py-trello 0.20.1 hard-codes ``https://api.trello.com/1/`` in ``fetch_json`` and 
 timeout, so the only clean way to point it at the fake, bound every request and see 429s is a
 ``requests.Session`` subclass: ``fetch_json`` calls ``http_service.request(...)`` and ``create_hook``
 calls ``http_service.post(...)`` on ``https://trello.com/1/``. Monkeypatching, ``proxies=`` and copying
-``fetch_json`` were rejected (see /work/shared/api/trello.md, "What this means for our code").
+``fetch_json`` were rejected.
 
 This class is also the only place that sees Trello's responses before py-trello turns them into
 exceptions (``ResourceUnavailable`` drops the response and its headers), so it records the last
