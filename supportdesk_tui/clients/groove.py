@@ -1,4 +1,4 @@
-"""Async client for Groove's v1 REST API (see /work/shared/api/groove-v1.md).
+"""Async client for Groove's v1 REST API.
 
 Written against the reference, not against our fake: pages are built as ``?page=N&per_page=50``
 and never by following ``next_page`` (it repeats on the last page and drops ``per_page``); the
@@ -282,7 +282,17 @@ class GrooveClient:
         if meta.current_page >= last:
             return items
         pages = await _gather_all(self._page(path, key, params, n) for n in range(2, last + 1))
-        return items + [item for page_items, _ in pages for item in page_items]
+        items += [item for page_items, _ in pages for item in page_items]
+        # A live listing shifts while it is read: tickets that arrive after page 1 push its tail onto a
+        # page that page 1 did not announce, so the later pages' ``total_pages`` is followed too (up to
+        # ``max_pages``). What moves onto a page already read comes twice; ``merge_tickets`` keeps one.
+        grown = max((meta.total_pages or 0 for _, meta in pages), default=0)
+        while grown > last and last < self.max_pages:
+            first, last = last + 1, min(grown, self.max_pages)
+            more = await _gather_all(self._page(path, key, params, n) for n in range(first, last + 1))
+            items += [item for page_items, _ in more for item in page_items]
+            grown = max((meta.total_pages or 0 for _, meta in more), default=0)
+        return items
 
     async def _walk(self, path: str, key: str, params: Mapping[str, str], got: int,
                     meta: _Pagination) -> list[Any]:

@@ -47,6 +47,19 @@ class Waits:
         self.seconds.append(seconds)
 
 
+class BudgetClock:
+    """The request budget's clock: it moves only when the budget waits, so no test spends a window."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture
 def fake() -> TrelloFake:
     fake = TrelloFake(FixedClock(NOW), key=KEY, token=TOKEN)
@@ -84,7 +97,9 @@ def waits() -> Waits:
 
 @pytest.fixture(params=MODES)
 async def client(request: pytest.FixtureRequest, server: FakeServer, waits: Waits) -> AsyncIterator[TrelloClient]:
-    client = TrelloClient(server.url, KEY, TOKEN, auth_mode=request.param, retry=RetryPolicy(attempts=3, sleep=waits))
+    clock = BudgetClock()
+    client = TrelloClient(server.url, KEY, TOKEN, auth_mode=request.param, retry=RetryPolicy(attempts=3, sleep=waits),
+                          budget=RequestBudget(monotonic=clock, sleep=clock.sleep))
     yield client
     await client.aclose()
 
