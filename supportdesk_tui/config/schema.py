@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+import typing
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,7 +26,6 @@ from msgspec import Meta, Struct
 from supportdesk_tui.domain.customers import Customer
 from supportdesk_tui.domain.sla import SlaPolicy
 
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WINDOW = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 EMAIL = r"\A[^@\s]+@[^@\s]+\.[^@\s]+\Z"
 DEFAULT_DONE_TEMPLATE = (
@@ -65,7 +65,7 @@ def is_not_blank(text: str) -> bool:
     return bool(text.strip())
 
 
-def key(expected: str, check: Any = None, **bounds: Any) -> Meta:
+def key(expected: str, check: Callable[[Any], bool] | None = None, **bounds: Any) -> Meta:
     """One key's metadata: msgspec bounds, the "expected ..." words, and an optional extra check."""
     return Meta(description=expected, extra={"check": check} if check is not None else {}, **bounds)
 
@@ -74,6 +74,7 @@ def key(expected: str, check: Any = None, **bounds: Any) -> Meta:
 GrooveState = Literal["unread", "opened", "pending", "closed", "spam", "follow_up", "snoozed"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WorkingDay = Literal["mon", "tue", "wed", "thu", "fri"]
+DAY_NAMES: tuple[str, ...] = typing.get_args(Weekday)
 StrList = Annotated[tuple[str, ...], key("a list of strings")]
 PollSeconds = Annotated[float, key("a number of seconds from 5 to 3600", ge=5, le=3600)]
 ListName = Annotated[str, key("a list name", is_not_blank)]
