@@ -44,13 +44,12 @@ def key_problems(keymap: Mapping[str, str]) -> list[str]:
     App's global keys), another binding already answers to it: Textual would silently drop one of
     them. Only clashes that involve a remapped binding are reported; the defaults are as designed.
     """
-
-    classes = _binding_classes()
-    known = {binding.id for cls in classes for binding in _own_bindings(cls) if binding.id}
-    problems = [f"keys.{k}: unknown binding id (see `?` in the app for ids)" for k in sorted(set(keymap) - known)]
+    problems = [f"keys.{k}: unknown binding id (see `?` in the app for ids)"
+                for k in sorted(set(keymap) - known_binding_ids())]
     if problems:
         return problems
     keys = {binding_id: _normalised(key) for binding_id, key in keymap.items()}
+    classes = _binding_classes()
     app_bindings = _bindings(SupportDeskApp)
     leaves = [cls for cls in classes if cls is not SupportDeskApp and not any(
         other is not cls and issubclass(other, cls) for other in classes)]
