@@ -115,7 +115,7 @@ class TriageService:
         self.directory.add_domain(customer_name, domain)
         if not added:
             return f"{domain} was already listed for {customer_name} in {path}."
-        return f"Remembered {domain} for {customer_name} in {path} (the old file is kept as {path.name}.bak)."
+        return f"Remembered {domain} for {customer_name} in {path}."
 
     # --- actions -----------------------------------------------------------------------------------
     def _base(self, ticket: Ticket) -> dict[str, object]:
