@@ -1,9 +1,10 @@
 """The action journal: every change to Groove or Trello is written down before its first call.
 
 An action is a kind (:class:`ActionKind`: backlog, close, plan.publish…) plus its payload, a frozen
-dataclass stored as JSON, carried out as named steps in order. Each finished step is recorded with what it produced (a card id, a message id)
-before the next one starts, and every step is idempotent: before creating anything it looks for what
-an earlier, interrupted attempt may have made (a marker in a card's description, a note in the thread).
+dataclass stored as JSON, carried out as named steps in order. Each finished step is recorded with
+what it produced (a card id, a message id) before the next one starts, and every step is idempotent:
+before creating anything it looks for what an earlier, interrupted attempt may have made (a marker in
+a card's description, a note in the thread).
 So a crash, a quit or a network fault half-way leaves an entry that :meth:`Journal.resume` finishes on
 the next start or after reconnecting, in the order the actions were taken, and nothing is done twice.
 

@@ -131,13 +131,13 @@ class TriageService:
     async def backlog(self, ticket: Ticket, customer_name: str, title: str) -> TriageResult:
         customer = self.directory.by_name(customer_name)
         if customer is None:
-            return self._refused("backlog", ticket, f"No customer named {customer_name!r} in the config.")
+            return self._refused(ActionKind.BACKLOG, ticket, f"No customer named {customer_name!r} in the config.")
         problem = self.board_problem(customer)
         if problem is not None:
-            return self._refused("backlog", ticket, problem)
+            return self._refused(ActionKind.BACKLOG, ticket, problem)
         title = one_line(title)
         if not title:
-            return self._refused("backlog", ticket, "The card needs a title.")
+            return self._refused(ActionKind.BACKLOG, ticket, "The card needs a title.")
         return await self._submit(Backlog(
             **self._base(ticket), customer=customer.name, board=customer.trello_board, list_name=self.list_name,
             title=title, desc=self.card_description(ticket, customer), ticket_url=self.ticket_url(ticket.number),
@@ -145,13 +145,14 @@ class TriageService:
 
     async def fix_now(self, ticket: Ticket) -> TriageResult:
         if not self.me:
-            return self._refused("fix_now", ticket, "Set team.me in the config to your Groove agent email first.")
+            return self._refused(ActionKind.FIX_NOW, ticket,
+                                 "Set team.me in the config to your Groove agent email first.")
         return await self._submit(FixNow(**self._base(ticket), hours=self.settings.triage.timebox_hours))
 
     async def urgent(self, ticket: Ticket, reason: str) -> TriageResult:
         reason = one_line(reason)
         if not reason:
-            return self._refused("urgent", ticket, "Say in a few words why it hurts the customer's business.")
+            return self._refused(ActionKind.URGENT, ticket, "Say in a few words why it hurts the customer's business.")
         return await self._submit(Urgent(**self._base(ticket), reason=reason))
 
     async def close(self, ticket: Ticket, reply: str | None) -> TriageResult:
@@ -160,35 +161,36 @@ class TriageService:
 
     async def note(self, ticket: Ticket, text: str) -> TriageResult:
         if not text.strip():
-            return self._refused("note", ticket, "An empty note was not added.")
+            return self._refused(ActionKind.NOTE, ticket, "An empty note was not added.")
         return await self._submit(Note(**self._base(ticket), text=text.strip()))
 
     async def undo(self) -> TriageResult:
         """Undo the newest triage action (or drop it from the queue if it has not written anything yet)."""
         entries = await asyncio.to_thread(self.context.store.journal_entries, None, 200)
-        target = next((e for e in entries if e.kind in (*TRIAGE_KINDS, "undo")), None)
+        target = next((e for e in entries if e.kind in (*TRIAGE_KINDS, ActionKind.UNDO)), None)
         if target is None:
-            return TriageResult(REFUSED, "Nothing to undo yet.", "undo")
+            return TriageResult(REFUSED, "Nothing to undo yet.", ActionKind.UNDO)
         number = target.ticket
         what = self.context.journal.describe(target)
         if target.kind == ActionKind.UNDO:
             return TriageResult(REFUSED, f"The last action was an undo ({what}); there is nothing newer to undo.",
-                                "undo", number)
+                                ActionKind.UNDO, number)
         if target.status == UNDONE:
-            return TriageResult(REFUSED, f"The last action ({what}) was already undone.", "undo", number)
+            return TriageResult(REFUSED, f"The last action ({what}) was already undone.", ActionKind.UNDO, number)
         if target.status == PENDING:
             if await self.context.journal.cancel(target.id, written_nothing, "cancelled by undo before it ran"):
-                return TriageResult(DONE, f"Cancelled the queued {what}: nothing had been sent.", "undo", number)
+                return TriageResult(DONE, f"Cancelled the queued {what}: nothing had been sent.", ActionKind.UNDO,
+                                    number)
             latest = await asyncio.to_thread(self.context.store.journal_get, target.id)
             if latest is None or latest.status == PENDING:
-                return TriageResult(REFUSED, f"{what} is still in progress; undo it once it has finished.", "undo",
-                                    number)
+                return TriageResult(REFUSED, f"{what} is still in progress; undo it once it has finished.",
+                                    ActionKind.UNDO, number)
             target = latest  # it finished while we waited for it: undo it like any other
         if target.kind not in UNDOABLE and target.kind != ActionKind.NOTE:
-            return TriageResult(REFUSED, f"The last action ({what}) cannot be undone here.", "undo", number)
+            return TriageResult(REFUSED, f"The last action ({what}) cannot be undone here.", ActionKind.UNDO, number)
         payload, why = plan_undo(target, self.me)
         if payload is None:
-            return TriageResult(REFUSED, why, "undo", number)
+            return TriageResult(REFUSED, why, ActionKind.UNDO, number)
         return self._result(await self.context.journal.submit(payload, ticket=number))
 
     # --- marks the Inbox shows ---------------------------------------------------------------------
