@@ -17,6 +17,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from supportdesk_tui.clients.errors import ApiError
+from supportdesk_tui.domain.actions import Confirmation, PlanPublish, PublishTarget
 from supportdesk_tui.domain.boards import Board
 from supportdesk_tui.domain.customers import CustomerDirectory
 from supportdesk_tui.domain.plan_export import (
@@ -34,7 +35,6 @@ from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.journal import DONE, Outcome
 from supportdesk_tui.services.planning.actions import (
     CONFIRM_KIND,
-    PUBLISH_KIND,
     ConfirmHandler,
     PublishHandler,
     normalise,
@@ -307,8 +307,8 @@ class PlanningService:
         targets = publish_targets(plan, pool, self.settings)
         if not targets:
             return PublishReport(None)
-        payload = {"week": str(plan.week), "run": uuid.uuid4().hex, "targets": targets}
-        outcome = await self.context.journal.submit(PUBLISH_KIND, payload)
+        payload = PlanPublish(str(plan.week), uuid.uuid4().hex, tuple(PublishTarget.from_json(t) for t in targets))
+        outcome = await self.context.journal.submit(payload)
         return report_from(outcome, len(planned_cards(plan, pool)))
 
     async def confirmation_drafts(self, plan: Plan, pool: Iterable[WorkItem] = ()) -> list[ConfirmationDraft]:
@@ -356,9 +356,8 @@ class PlanningService:
         """Journaled ``plan.confirm``: a public reply on the draft's ticket, unless already sent."""
         if draft.ticket is None or draft.sent_on is not None:
             return None
-        payload = {"week": str(week), "customer": draft.customer, "ticket": draft.ticket.number,
-                   "text": draft.text, "author": self.settings.team.me}
-        return await self.context.journal.submit(CONFIRM_KIND, payload, ticket=draft.ticket.number)
+        payload = Confirmation(str(week), draft.customer, draft.ticket.number, draft.text, self.settings.team.me)
+        return await self.context.journal.submit(payload, ticket=draft.ticket.number)
 
     def markdown(self, plan: Plan, pool: Iterable[WorkItem] = ()) -> str:
         """The whole week as ``plan export --format md`` prints it (for the clipboard)."""
