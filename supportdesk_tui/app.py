@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from supportdesk_tui.config import Settings
 from supportdesk_tui.domain.clock import Clock
+from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
@@ -88,9 +89,9 @@ class SupportDeskApp(App[None]):
     @work(group="journal-resume", exit_on_error=False)
     async def _resume_journal(self) -> None:
         for outcome in await self.services.resume_journal() or ():
-            if outcome.status == "done":
+            if outcome.status is JournalStatus.DONE:
                 self.notify(outcome.message, title="Finished an earlier action", markup=False)
-            elif outcome.status == "failed":
+            elif outcome.status is JournalStatus.FAILED:
                 self.notify(outcome.message, title="An earlier action failed", severity="error", markup=False,
                             timeout=15)
 

@@ -24,6 +24,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.domain.plan_export import confirmation_text, planned_cards
 from supportdesk_tui.domain.planning import ItemTotal, Plan, WorkItem, format_half_days
 from supportdesk_tui.domain.rota import TriagePair
@@ -407,7 +408,7 @@ class ConfirmationsScreen(ModalScreen[None]):
             words = "was already in the thread; not sent again" if already else "sent"
             self.notify(f"{message.customer}: confirmation {words} (#{number}).", markup=False)
         else:
-            self.notify(outcome.message, severity="error" if outcome.status == "failed" else "warning",
+            self.notify(outcome.message, severity="error" if outcome.status is JournalStatus.FAILED else "warning",
                         markup=False, timeout=10)
         self._show()
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from supportdesk_tui.domain.actions import Backlog, Close, FixNow, Note, TicketAction, Urgent
 from supportdesk_tui.domain.customers import Customer
-from supportdesk_tui.domain.journal import ActionKind
+from supportdesk_tui.domain.journal import ActionKind, JournalStatus
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.domain.triage_text import card_description, default_reply, format_timebox, one_line
 from supportdesk_tui.services.config_write import ConfigWriteError, add_email_domain
@@ -27,7 +28,13 @@ from supportdesk_tui.services.triage.marks import TriageMarks
 from supportdesk_tui.services.triage.undo import UNDOABLE, UndoHandler, plan_undo, written_nothing
 
 TRIAGE_KINDS = (ActionKind.BACKLOG, ActionKind.FIX_NOW, ActionKind.URGENT, ActionKind.CLOSE, ActionKind.NOTE)
-REFUSED = "refused"  # a TriageResult status beside the journal's: refused before anything was written
+class Refusal(StrEnum):
+    """A TriageResult status beside the journal's: refused before anything was written."""
+
+    REFUSED = "refused"
+
+
+REFUSED = Refusal.REFUSED
 PENDING_WORDS = {kind.value: f"{kind.words} queued" for kind in (*TRIAGE_KINDS, ActionKind.UNDO)}
 
 
@@ -35,7 +42,7 @@ PENDING_WORDS = {kind.value: f"{kind.words} queued" for kind in (*TRIAGE_KINDS, 
 class TriageResult:
     """What the UI shows after a triage key: ``status`` is done, pending (queued), failed or refused."""
 
-    status: str  # a JournalStatus, or REFUSED
+    status: JournalStatus | Refusal
     message: str
     kind: str
     number: int | None = None
