@@ -1,6 +1,6 @@
 """The async Trello facade over py-trello 0.20.1.
 
-Why it looks like this (details in /work/shared/api/trello.md):
+Why it looks like this (details in docs/apis.md):
 
 - Every py-trello call runs on ONE dedicated worker thread (a single-thread executor), because the
   ``requests.Session`` underneath is not thread-safe and py-trello is blocking. The event loop only
