@@ -84,7 +84,11 @@ class CustomerTotal:
 
 @dataclass(frozen=True, slots=True)
 class ItemTotal:
-    """One work item: half days planned against its estimate (for the pool beside the grid)."""
+    """One work item: half days planned against its estimate (for the pool beside the grid).
+
+    ``planned`` is the card's elapsed time (:meth:`Plan.elapsed`): two people pairing on it for a
+    whole day plan 1 d of it, not 2, while each of them still gives a day of capacity.
+    """
 
     item: WorkItem
     planned: int
@@ -149,6 +153,6 @@ def plan_totals(plan: Plan, customers: Iterable[Customer] = (), pool: Iterable[W
     names = [*configured, *sorted(set(by_customer) - set(configured))]
     customer_totals = tuple(CustomerTotal(n, by_customer.get(n, 0), configured.get(n)) for n in names)
     items = {**{i.card_id: i for i in pool}, **plan.items}
-    item_totals = tuple(ItemTotal(i, plan.planned(i.card_id), plan.estimate_for(i))
+    item_totals = tuple(ItemTotal(i, plan.elapsed(i.card_id), plan.estimate_for(i))
                         for i in sorted(items.values(), key=lambda i: (i.customer, i.title, i.card_id)))
     return PlanTotals(developers, customer_totals, item_totals, triage)
