@@ -12,7 +12,7 @@ refused: these are words beside the plan.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from supportdesk_tui.domain.boards import Board, Member
