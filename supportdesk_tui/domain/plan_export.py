@@ -213,7 +213,7 @@ def export_markdown(plan: Plan, items: Iterable[WorkItem] = (), customers: Itera
         for i in totals.items:
             title = f"[{_md(i.item.title)}]({i.item.url})" if i.item.url else _md(i.item.title)
             estimate = format_half_days(i.estimate) if i.estimate is not None else "—"
-            out.append(f"| {_md(i.item.customer)} | {title} | {estimate} | {format_half_days(i.planned)} | "
+            out.append(f"| {_md(i.item.customer)} | {title} | {estimate} | {format_half_days(i.counted)} | "
                        f"{i.standing.text} |")
     with_work = {c.customer for c in totals.customers if c.planned}
     names = [c.customer for c in totals.customers if c.customer in with_work]

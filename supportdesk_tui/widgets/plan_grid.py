@@ -186,7 +186,7 @@ def customers_table(totals: Sequence[CustomerTotal], triage: int, style_for: Sty
         agreed = format_days(c.commitment_days) if c.commitment_days is not None else "—"
         status = Text(c.standing.text, style=style_for(c.standing.level))
         if (marks or {}).get(c.customer):
-            status.append(f" · {(marks or {})[c.customer]}", style="italic")
+            status.append(f"\n{(marks or {})[c.customer]}", style="italic")
         table.add_row(c.customer, format_half_days(c.planned), agreed, status)
     table.add_row("Triage", format_half_days(triage), "", "")
     return table
