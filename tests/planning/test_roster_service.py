@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from supportdesk_tui.config import Settings
 from supportdesk_tui.domain.planning import IsoWeek, Plan, WorkItem
 from supportdesk_tui.services.container import Services
+from tests.support import NOW
 
 pytest_plugins = ["tests.planning.fixtures"]
 W48 = IsoWeek(2026, 48)  # the week of NOW (Wed 25 Nov 2026)
@@ -68,3 +70,20 @@ async def test_members_of_finished_cards_count_once_the_pool_has_loaded(services
     member = svc.match_member("Chloe Dubois")
     assert member is not None and member.username == "chloe"
     assert svc.match_member("Eve") is None
+
+
+async def test_the_demo_seeds_a_few_weeks_so_knowledge_shows(make_services: Callable[..., Services],
+                                                             plan_settings: Callable[..., Settings]) -> None:
+    from supportdesk_tui.demo import DEMO_PAIR_CUSTOMER, demo_config, seed_demo_plans
+
+    settings = plan_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    seed_demo_plans(settings.data_dir, NOW)
+    seed_demo_plans(settings.data_dir, NOW)  # again: nothing doubles, nothing is overwritten
+    svc = make_services(settings).planning
+    assert len(await svc.plan_history(W48)) == 3
+    await svc.load_pool()
+    knowledge = await svc.knowledge(W48)
+    assert knowledge.only_one(DEMO_PAIR_CUSTOMER, W48) == "chloe"
+    assert knowledge.words("Acme Ltd", W48).startswith("known by ana (1 wk ago), ben (1 wk ago)")
+    assert [c["name"] for c in demo_config()["customers"] if c["pair"]] == [DEMO_PAIR_CUSTOMER]
