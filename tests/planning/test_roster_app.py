@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from textual.binding import Binding
 from textual.widgets import Input, OptionList
 
 from supportdesk_tui.domain.planning import IsoWeek, Plan
@@ -132,3 +133,11 @@ def test_pool_snapshot_with_pairs_and_knowledge_marks(make_plan_app: Callable[..
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(130, 40), run_before=run_before)
+
+
+def test_the_roster_keys_have_ids_and_are_known_to_the_keymap() -> None:
+    from supportdesk_tui.bootstrap import key_problems, known_binding_ids
+
+    assert {"planning.add_person", "planning.remove_person", "planning.add_person.cancel"} <= known_binding_ids()
+    assert key_problems({"planning.add_person": "ctrl+n"}) == []
+    assert all(b.id and b.id.startswith("planning.") for b in AddPersonScreen.BINDINGS if isinstance(b, Binding))
