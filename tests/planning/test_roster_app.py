@@ -18,7 +18,6 @@ from supportdesk_tui.widgets.plan_grid import PlanGrid, TotalsPanel
 from tests.planning.test_planning_app import assign, cell, notes, open_planning, plan_of, text_of
 from tests.support import settle
 
-pytest_plugins = ["tests.planning.fixtures"]
 W48 = IsoWeek(2026, 48)
 MON, TUE, WED, THU, FRI = W48.days()
 SIZE = (120, 36)

@@ -9,7 +9,6 @@ from supportdesk_tui.domain.planning import IsoWeek, Plan, WorkItem
 from supportdesk_tui.services.container import Services
 from tests.support import NOW
 
-pytest_plugins = ["tests.planning.fixtures"]
 W48 = IsoWeek(2026, 48)  # the week of NOW (Wed 25 Nov 2026)
 TEAM = ("ana", "ben", "chloe", "dev")
 ESOTERIC = WorkItem("z1", "Zephyr Labs", "Fortran bridge", 4)
