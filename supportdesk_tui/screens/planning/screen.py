@@ -36,6 +36,7 @@ from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.planning.close_week import CloseWeekMixin
 from supportdesk_tui.screens.planning.dialogs import (
     ConfirmationsScreen,
     EstimateChoice,
@@ -55,7 +56,7 @@ from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.plan_grid import MIN_DAY_WIDTH, WHO_WIDTH, PlanGrid, TotalsPanel
 
 
-class PlanningScreen(DeskScreen):
+class PlanningScreen(CloseWeekMixin, DeskScreen):
     CSS_PATH = "planning.tcss"
     AUTO_FOCUS = "#grid"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -69,6 +70,8 @@ class PlanningScreen(DeskScreen):
         Binding("o", "confirmations", "Confirm", id="planning.confirmations",
                 tooltip="Each customer's confirmation: preview, send or copy"),
         Binding("R", "rota", "Rota", id="planning.rota", tooltip="Choose the week's triage pair"),
+        Binding("C", "close_week", "Close week", id="planning.close_week",
+                tooltip="The week's close-out: finished cards to the week's Done list, the triage handover"),
         Binding("e", "estimate", "Estimate", show=False, id="planning.estimate",
                 tooltip="Set the estimate of the card in this cell"),
         Binding("P", "projector", "Projector", id="planning.projector",
@@ -90,7 +93,9 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
 - `R` the week's triage pair (one triage lead plus one other; a fair rotation is suggested)
 - `p` publish to Trello: the developers join each card, its due date becomes the last planned day and
   the plan is commented; publishing again only fills in what is missing
-- `o` each customer's confirmation: send it on their open Groove ticket, or copy it
+- `o` each customer's confirmation: send it as its own Groove ticket to their contact, or copy it
+- `C` close the week (asks first): last week's finished cards to the week's Done list, the triage handover
+  on next week's plan card
 - `P` projector mode (large cells, light theme) for the shared screen; again to go back
 """
 
@@ -413,13 +418,16 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
 
     def action_confirmations(self) -> None:
         if self._plan is not None:
-            self.app.push_screen(ConfirmationsScreen(self.service, self._plan, self.pool_items))
+            self.app.push_screen(ConfirmationsScreen(self.service, self._plan, self.pool_items,
+                                                     self.desk.services.call.confirmations))
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Commands for ``ctrl+p`` that run the same actions as the keys."""
         yield SystemCommand("Publish plan", "Publish this week's plan to Trello (p)", self.action_publish)
         yield SystemCommand("Confirmations", "Each customer's confirmation (o)", self.action_confirmations)
         yield SystemCommand("Triage rota", "Choose the week's triage pair (R)", self.action_rota)
+        yield SystemCommand("Close the week", "Finished cards to the week's Done list, the handover (C)",
+                            self.action_close_week)
         yield SystemCommand("Projector mode", "Large cells, high-contrast theme (P)", self.action_projector)
         yield SystemCommand("Previous week", "The week before (w)", lambda: self.action_week(-1))
         yield SystemCommand("Next week", "The week after (W)", lambda: self.action_week(1))
