@@ -41,7 +41,8 @@ class WeekLists:
         """The list names the sync works with; the Done list is this week's when ``lists.done`` is a pattern."""
         names, done = self._names, self.done_name()
         return SyncLists(up_next=names.up_next, completed=names.completed, done=done,
-                         epics_target=names.up_next, epics_done=done)
+                         epics_target=names.up_next, epics_done=done,
+                         done_pattern=names.done if self.done_per_week else "")
 
     def this_week(self) -> IsoWeek:
         """The current ISO week in the team's zone (``sla.timezone``)."""

@@ -83,3 +83,26 @@ def test_sla_since_counts_each_event_in_the_window() -> None:
     ]
     figures = sla_since(everything, start, now)
     assert (figures.received, figures.in_time, figures.breached, figures.backlogged) == (2, 1, 1, 0)
+
+
+def test_every_weeks_done_list_counts_as_done_in_the_epics_sync() -> None:
+    from supportdesk_tui.domain.boards import Board, BoardList
+    from supportdesk_tui.domain.cadence import matches_week_pattern
+    from supportdesk_tui.domain.epics import IssueKind, SourceBoard, SyncLists, reconcile
+
+    assert matches_week_pattern("Done {week}", " done 2026-w47") and not matches_week_pattern("Done {week}", "Done")
+    assert matches_week_pattern("Done w/c {monday:%d %b}", "Done w/c 30 Nov")
+
+    def card(card_id: str, list_id: str, board: str, link: str = "", source: str = "") -> Card:
+        desc = f"Source: https://trello.com/c/{source}" if source else ""
+        return Card(card_id, card_id, list_id, board, 1.0, short_url=f"https://trello.com/c/{link}" if link else "",
+                    desc=desc)
+
+    lists = SyncLists(done="Done 2026-W48", epics_done="Done 2026-W48", done_pattern="Done {week}")
+    source = Board("b", "Acme", "", (BoardList("RC", "Recently Completed", 1), BoardList("D47", "Done 2026-W47", 2)),
+                   (card("s1", "D47", "b", "link1"), card("s2", "RC", "b", "link2")))
+    epics = Board("e", "Support Epics", "", (BoardList("UP", "Up next", 1), BoardList("E47", "Done 2026-W47", 2)),
+                  (card("c1", "E47", "e", source="link1"), card("c2", "UP", "e", source="link2"),
+                   card("c3", "E47", "e", source="gone")))
+    status = reconcile([SourceBoard("Acme", source)], epics, lists)
+    assert [(i.kind, i.link) for i in status.issues] == [(IssueKind.TO_DONE, "link2")]  # not c1, not the "orphan" c3
