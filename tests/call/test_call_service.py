@@ -130,3 +130,25 @@ async def test_the_agenda_reads_like_the_calls_notes(call_world: World, make_cal
     assert "- Login page slow on Mondays (waiting since Wed 25 Nov)" in text
     assert "### Tickets open now" in text and "Password reset never arrives (pending, 0 d old)" in text
     await services.aclose()
+
+
+async def test_d_makes_the_weeks_done_list_once_at_the_right_end(call_world: World,
+                                                                 make_call_services: Callable[..., Any]) -> None:
+    world = call_world
+    services = make_call_services()
+    boards = services.boards
+    board = (await boards.refresh(ACME.board_id)).board
+    assert boards.done_name() == DONE and boards.done_list(ACME.board_id) == ""  # made with its first card
+    export = next(c for c in board.cards if c.id == world.cards["export"])
+    world.trello_server.fail_next("POST", r"/lists$", action="drop_after")  # made, but the answer is lost
+    outcome = await boards.done(export, None)
+    assert outcome.ok and world.list_of(export.id) == DONE
+    assert len(lists_named(world, ACME.board_id, DONE)) == 1
+    with world.trello.lock:
+        names = [lst.name for lst in sorted(world.trello.state.lists_on(ACME.board_id), key=lambda x: x.pos)]
+    assert names[-1] == DONE and "Done" in names  # at the right end; last weeks' (plain) Done list stays
+    board = (await boards.refresh(ACME.board_id)).board
+    assert boards.done_list(ACME.board_id) == lists_named(world, ACME.board_id, DONE)[0]
+    login = next(c for c in board.cards if c.id == world.cards["login"])
+    assert (await boards.done(login, None)).ok and len(lists_named(world, ACME.board_id, DONE)) == 1
+    await services.aclose()
