@@ -7,6 +7,7 @@ plain name is the same list every week, as before. :class:`BoardsService` gets t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -66,7 +67,10 @@ class WeekLists:
             if lst.name.strip().casefold() == name.strip().casefold():
                 return lst.id
         made = await ambiguous_write(f"making the list “{name}”", trello.create_list(board_id, name, pos="bottom"))
-        self._boards.pop(board_id, None)  # the cached board lacks the new list: the next poll reloads it
+        hit = self._boards.get(board_id)
+        if hit is not None:  # the cached board gains the list; its cards stay as they were, so the next poll
+            # still sees the card's move (Up next -> Done) and turns it into Support Epics sync work
+            self._boards[board_id] = replace(hit, board=replace(hit.board, lists=(*hit.board.lists, made)))
         return made.id
 
     def done_list(self, board_id: str) -> str:

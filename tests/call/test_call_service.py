@@ -140,15 +140,20 @@ async def test_d_makes_the_weeks_done_list_once_at_the_right_end(call_world: Wor
     board = (await boards.refresh(ACME.board_id)).board
     assert boards.done_name() == DONE and boards.done_list(ACME.board_id) == ""  # made with its first card
     export = next(c for c in board.cards if c.id == world.cards["export"])
-    world.trello_server.fail_next("POST", r"/lists$", action="drop_after")  # made, but the answer is lost
-    outcome = await boards.done(export, None)
-    assert outcome.ok and world.list_of(export.id) == DONE
-    assert len(lists_named(world, ACME.board_id, DONE)) == 1
+    assert (await boards.done(export, None)).ok and world.list_of(export.id) == DONE
     with world.trello.lock:
         names = [lst.name for lst in sorted(world.trello.state.lists_on(ACME.board_id), key=lambda x: x.pos)]
-    assert names[-1] == DONE and "Done" in names  # at the right end; last weeks' (plain) Done list stays
-    board = (await boards.refresh(ACME.board_id)).board
+    assert names[-1] == DONE and "Done" in names  # at the right end; the older plain Done list stays
+    update = await boards.refresh(ACME.board_id)
     assert boards.done_list(ACME.board_id) == lists_named(world, ACME.board_id, DONE)[0]
-    login = next(c for c in board.cards if c.id == world.cards["login"])
+    assert all(o.ok for o in await boards.run_jobs(update.jobs))  # the move is seen: its epics copy follows
+    assert [c["name"] for c in world.trello.cards_on(EPICS, DONE)] == ["Acme Ltd: Export to CSV times out"]
+    login = next(c for c in update.board.cards if c.id == world.cards["login"])
     assert (await boards.done(login, None)).ok and len(lists_named(world, ACME.board_id, DONE)) == 1
+
+    seatmap = next(c for c in (await boards.refresh(BLUEBIRD.board_id)).board.cards
+                   if c.id == world.cards["seatmap"])
+    world.trello_server.fail_next("POST", r"/lists$", action="drop_after")  # made, but the answer is lost
+    assert (await boards.done(seatmap, None)).ok and world.list_of(seatmap.id) == DONE
+    assert len(lists_named(world, BLUEBIRD.board_id, DONE)) == 1
     await services.aclose()
