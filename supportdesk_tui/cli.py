@@ -1,4 +1,4 @@
-"""Entry point: ``supportdesk [--demo] [login|doctor|serve|fake-api|plan export]``.
+"""Entry point: ``supportdesk [--demo] [login|doctor|serve|fake-api|plan export|agenda|week close]``.
 
 This is the composition root: it reads config and credentials (keyring runs here, before any UI),
 builds the services and hands them to the App. Every expected failure ends as a plain message on
@@ -68,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     export = plan_sub.add_parser("export", help="print the week's plan and the per-customer confirmations")
     export.add_argument("--week", help="ISO week like 2026-W48 (default: this week)")
     export.add_argument("--format", choices=("md", "csv"), default="md")
+    agenda = sub.add_parser("agenda", help="the agenda for a customer's call (since the last call)")
+    agenda.add_argument("customer", help="the customer's name, as in [[customers]]")
+    agenda.add_argument("--format", choices=("md", "text"), default="md")
+    week = sub.add_parser("week", help="the week's close-out")
+    week_sub = week.add_subparsers(dest="week_command", metavar="SUBCOMMAND")
+    close = week_sub.add_parser("close", help="move last week's finished cards to the week's Done list and "
+                                "write the triage handover")
+    close.add_argument("--week", help="ISO week like 2026-W49 (default: this week)")
     return parser
 
 
@@ -103,6 +111,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _doctor(settings)
     if command == "plan":
         return _plan(settings, args)
+    if command in ("agenda", "week"):
+        return _call(settings, args)
     return _run_app(settings)
 
 
@@ -350,6 +360,27 @@ def _doctor(settings: Settings) -> int:
         print(check.line())
     ok = keyring_ok and all(c.ok for c in checks)
     print("All is well." if ok else "Some checks failed (see above).")
+    return 0 if ok else 1
+
+
+def _call(settings: Settings, args: argparse.Namespace) -> int:
+    """``agenda CUSTOMER`` and ``week close``: they read (and the close-out writes) both services."""
+    if args.command == "week" and args.week_command != "close":
+        raise UsageError("usage: supportdesk week close [--week YYYY-Www]")
+    if not settings.config_found:
+        raise UsageError(missing_config_message(settings.config_path))
+    from supportdesk_tui.services.call.commands import CommandError, agenda_command, close_command
+
+    credentials = load_credentials()
+    try:
+        if args.command == "agenda":
+            print(agenda_command(settings, credentials, args.customer, args.format), end="")
+            return 0
+        text, ok = close_command(settings, credentials, args.week)
+    except CommandError as exc:
+        print(f"supportdesk: {exc}", file=sys.stderr)
+        return 1
+    print(text, end="")
     return 0 if ok else 1
 
 

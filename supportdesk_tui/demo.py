@@ -120,7 +120,10 @@ def demo_config(poll_seconds: float = 10) -> dict[str, Any]:
         "trello": {"support_epics_board": SUPPORT_EPICS_BOARD_ID, "poll_seconds": 15},
         "customers": [
             {"name": c.name, "trello_board": c.board_id, "email_domains": [c.domain],
-             "commitment_days": c.commitment_days, "pair": c.name == DEMO_PAIR_CUSTOMER}
+             "commitment_days": c.commitment_days, "pair": c.name == DEMO_PAIR_CUSTOMER,
+             "call_every_weeks": c.call_every_weeks,
+             **({"call_day": c.call_day} if c.call_day else {}),
+             **({"contact": c.contact_email} if c.contact_email else {})}
             for c in DEMO_CUSTOMERS
         ],
         "team": {"me": DEMO_ME, "developers": list(DEMO_DEVELOPERS), "triage_leads": list(DEMO_TRIAGE_LEADS),

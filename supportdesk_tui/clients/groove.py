@@ -255,6 +255,37 @@ class GrooveClient:
                 SERVICE, f"POST {path}: Groove accepted the message but its answer could not be read; "
                 "do not send it again", body=exc.body, secrets=self._secrets) from None
 
+    async def create_ticket(self, *, to: str, sender: str, subject: str, body: str,
+                            state: str | None = None) -> Ticket:
+        """``POST /tickets``: a new ticket from an agent (``sender``) to a customer's address.
+
+        Documented: ``body``, ``from``, ``to``, ``subject``, ``state`` and ``send_copy_to_customer``
+        (default false: without it an agent-made ticket is not emailed), answered with 201 and
+        ``{"ticket": ...}``. Not idempotent and no idempotency key exists: any unclear failure raises
+        :class:`UnavailableError` saying it may have been made, so the caller looks for the subject
+        among the customer's tickets before trying again.
+        UNCONFIRMED: that the first message of an agent-made ticket is a public reply the customer gets
+        by email when ``send_copy_to_customer`` is true (the docs list the flag, not the email).
+        """
+        payload: dict[str, Any] = {"body": body, "from": sender, "to": to, "subject": subject,
+                                   "send_copy_to_customer": True}
+        if state:
+            payload["state"] = state
+        try:
+            answer = await self._call("POST", "/tickets", json=payload, idempotent=False)
+            return parse_ticket(self._member(answer, "ticket", "POST /tickets"))
+        except (NotSentError, RateLimitedError):
+            raise  # certainly not made
+        except UnavailableError as exc:
+            raise UnavailableError(
+                SERVICE, f"POST /tickets: no clear answer, so the ticket may or may not have been made; look for "
+                f"its subject among the customer's tickets before sending again ({exc})",
+                status=exc.status, body=exc.body, secrets=self._secrets) from None
+        except BadPayloadError as exc:
+            raise BadPayloadError(
+                SERVICE, "POST /tickets: Groove made the ticket but its answer could not be read; do not send "
+                "it again", body=exc.body, secrets=self._secrets) from None
+
     # -- auth ------------------------------------------------------------------------------------
 
     async def check_auth(self) -> str:

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from msgspec import Meta, Struct
 
+from supportdesk_tui.domain.cadence import check_week_pattern
 from supportdesk_tui.domain.customers import Customer
 from supportdesk_tui.domain.sla import SlaPolicy
 
@@ -78,6 +79,16 @@ DAY_NAMES: tuple[str, ...] = typing.get_args(Weekday)
 StrList = Annotated[tuple[str, ...], key("a list of strings")]
 PollSeconds = Annotated[float, key("a number of seconds from 5 to 3600", ge=5, le=3600)]
 ListName = Annotated[str, key("a list name", is_not_blank)]
+
+
+def is_list_name_pattern(text: str) -> bool:
+    """A plain list name, or a week pattern with only ``{week}`` and ``{monday:...}`` fields."""
+    return is_not_blank(text) and check_week_pattern(text) is None
+
+
+DoneListName = Annotated[str, key("a list name, or a week pattern like \"Done {week}\" or "
+                                  "\"Done w/c {monday:%d %b}\" (only {week} and {monday:...} are known)",
+                                  is_list_name_pattern)]
 
 
 class Section(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -139,8 +150,8 @@ class ListNames(Section, frozen=True):
     new: ListName = "New Issues"
     up_next: ListName = "Up next"
     completed: ListName = "Recently Completed"
-    done: ListName = "Done"
-    plans: ListName = "Support plans"  # not used yet: the list the week's support plans go to
+    done: DoneListName = "Done"  # a week pattern gives each week its own Done list
+    plans: ListName = "Support plans"  # the list the week's plan cards are in (Support Epics board)
 
 
 class TrelloSettings(Section, frozen=True):

@@ -198,12 +198,15 @@ class CardDone(ActionPayload):
     """Move to Done; with a ``ticket``, reply there (unless the reply is found) and close it."""
 
     KIND = ActionKind.BOARD_DONE
+    OMIT_IF_NONE = frozenset({"list_name", "board_id"})
     card_id: str
-    list_id: str
+    list_id: str  # empty when the week's Done list is still to be made (``list_name`` on ``board_id``)
     name: str
     ticket: int | None
     reply: str
     asked_at: datetime
+    list_name: str | None = None
+    board_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +301,62 @@ class Confirmation(ActionPayload):
 
 
 @dataclass(frozen=True, slots=True)
+class ConfirmationTicket(ActionPayload):
+    """The week's confirmation as a new Groove ticket to ``to`` (looked for by subject first)."""
+
+    KIND = ActionKind.PLAN_CONFIRM_TICKET
+    week: str
+    customer: str
+    to: str
+    subject: str
+    text: str
+    author: str
+    state: str  # "" leaves the ticket as Groove makes it
+
+
+@dataclass(frozen=True, slots=True)
+class TicketMade(JsonRecord):
+    number: int
+    found: bool  # an earlier attempt's ticket was found: nothing was sent
+
+
+# ---------------------------------------------------------------------------------------- close-out
+
+
+@dataclass(frozen=True, slots=True)
+class ClosingCard(JsonRecord):
+    """A card to move from Recently Completed to the week's Done list, and its epics copy's link."""
+
+    customer: str
+    board_id: str
+    card_id: str
+    name: str
+    link: str  # the card's shortLink ("" when unknown): its Support Epics copy follows it
+
+
+@dataclass(frozen=True, slots=True)
+class WeekClose(ActionPayload):
+    KIND = ActionKind.WEEK_CLOSE
+    week: str
+    done_name: str  # the week's Done list name (the same on the customer boards and Support Epics)
+    cards: tuple[ClosingCard, ...]
+    plan_card: str  # next week's plan card id ("" when it does not exist: the handover is printed only)
+    handover: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardClosed(JsonRecord):
+    list: str
+    epics_copy: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HandoverPosted(JsonRecord):
+    comment: str | None  # None: no plan card to write on
+    found: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Published(JsonRecord):
     members_added: tuple[str, ...] = ()
     due_set: bool = False
@@ -313,4 +372,5 @@ class Confirmed(JsonRecord):
 
 PAYLOADS: dict[ActionKind, type[ActionPayload]] = {
     cls.KIND: cls for cls in (Backlog, FixNow, Urgent, Close, Note, Undo, CardMove, CardDone, EpicsCopy,
-                              EpicsToDone, EpicsDedupe, EpicsOrphan, PlanPublish, Confirmation)}
+                              EpicsToDone, EpicsDedupe, EpicsOrphan, PlanPublish, Confirmation,
+                              ConfirmationTicket, WeekClose)}

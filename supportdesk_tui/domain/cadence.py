@@ -113,6 +113,20 @@ def check_week_pattern(name: str) -> str | None:
     return None
 
 
+def matches_week_pattern(pattern: str, name: str) -> bool:
+    """Whether a list name is some week's list of ``pattern`` (``Done 2026-W47`` for ``Done {week}``);
+    a plain pattern matches only itself. Case and surrounding spaces are forgiven."""
+    if not is_week_pattern(pattern):
+        return name.strip().casefold() == pattern.strip().casefold()
+    parts, last = [], 0
+    for match in _FIELD_RE.finditer(pattern):
+        parts.append(re.escape(pattern[last:match.start()]))
+        parts.append(r"\d{4}-W\d{2}" if match[1] == "week" else r".+?")
+        last = match.end()
+    parts.append(re.escape(pattern[last:]))
+    return re.fullmatch("".join(parts), name.strip(), flags=re.IGNORECASE) is not None
+
+
 def week_list_name(pattern: str, week: IsoWeek) -> str:
     """The list's name for ``week``; a name without ``{week}``/``{monday}`` is returned as it is."""
     if not is_week_pattern(pattern):

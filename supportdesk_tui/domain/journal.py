@@ -44,7 +44,9 @@ class ActionKind(StrEnum):
     EPICS_DEDUPE = "epics.dedupe"
     EPICS_ORPHAN = "epics.orphan"
     PLAN_PUBLISH = "plan.publish"
-    PLAN_CONFIRM = "plan.confirm"
+    PLAN_CONFIRM = "plan.confirm"  # older versions: a reply on the customer's open ticket
+    PLAN_CONFIRM_TICKET = "plan.confirm_ticket"  # the confirmation as its own new ticket
+    WEEK_CLOSE = "week.close"
 
     @property
     def words(self) -> str:

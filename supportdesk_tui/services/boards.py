@@ -43,7 +43,6 @@ from supportdesk_tui.domain.epics import (
     IssueKind,
     Move,
     SourceBoard,
-    SyncLists,
     Transition,
     choose_keeper,
     copy_desc,
@@ -60,6 +59,7 @@ from supportdesk_tui.domain.journal import ActionKind, ActionPayload, CardId, St
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.journal import Action, Outcome, StepFailed, StepFn, StepResults, ambiguous_write
+from supportdesk_tui.services.week_lists import BoardsError, WeekLists
 
 if TYPE_CHECKING:
     from supportdesk_tui.clients.trello.facade import TrelloClient
@@ -69,12 +69,6 @@ MOVE, DONE, COPY, TO_DONE, DEDUPE, ORPHAN = (ActionKind.BOARD_MOVE, ActionKind.B
 KEEP_FROM_SOURCE = "labels,checklists,due,members"
 REPLY_LOOKBACK = timedelta(minutes=15)  # clock skew allowance when looking for our own earlier reply
 LABEL_COLORS = ("sky", "green", "yellow", "orange", "purple", "blue", "lime", "pink")
-
-
-class BoardsError(Exception):
-    """Something the user can fix (a list missing on a board, no epics board configured); the text says what."""
-
-    kind = "boards"  # lets the screens' describe_error show the text as is
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,17 +103,16 @@ class _Cached:
     synced_at: datetime
 
 
-class BoardsService:
+class BoardsService(WeekLists):
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
         settings = context.settings
-        names = settings.trello.lists
-        self.lists = SyncLists(up_next=names.up_next, completed=names.completed, done=names.done,
-                               epics_target=names.up_next, epics_done=names.done)
+        self._names = settings.trello.lists  # the Done list's name may be a week pattern (WeekLists)
         self.epics_board_id = settings.trello.support_epics_board
         self._boards: dict[str, _Cached] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._labels: dict[str, str] = {}  # customer name -> label id on the epics board
+        self._made_lists: dict[str, str] = {}  # "board id:list name" -> id of a week's list made by this run
         for handler in (MoveHandler(self), DoneHandler(self), CopyHandler(self), ToDoneHandler(self),
                         DedupeHandler(self), OrphanHandler(self)):
             context.journal.register(handler)
@@ -246,20 +239,16 @@ class BoardsService:
         return await self.context.journal.submit(CardMove(card.id, list_id, card.name,
                                                           target.name if target else list_id))
 
-    def done_list(self, board_id: str) -> str:
-        board = self.cached(board_id)
-        found = board.list_named(self.lists.done) if board else None
-        if found is None:
-            raise BoardsError(f"The board has no list named “{self.lists.done}” ([trello] lists.done).")
-        return found.id
-
     async def done(self, card: Card, reply: str | None) -> Outcome:
         """Move the card to Done; with a linked ticket and a non-empty reply, reply there and close it."""
         number = self.linked_ticket(card)
         text = (reply or "").strip()
         ticket = number if text else None
-        payload = CardDone(card.id, self.done_list(card.board_id), card.name, ticket=ticket,
-                           reply=text if ticket is not None else "", asked_at=self.context.clock.now())
+        list_id = self.done_list(card.board_id)
+        payload = CardDone(card.id, list_id, card.name, ticket=ticket,
+                           reply=text if ticket is not None else "", asked_at=self.context.clock.now(),
+                           list_name=None if list_id else self.done_name(),
+                           board_id=None if list_id else card.board_id)
         return await self.context.journal.submit(payload, ticket=ticket)
 
     # ------------------------------------------------------------------ what the journal's steps share
@@ -272,10 +261,16 @@ class BoardsService:
         if board is None:
             board = await trello.load_board(self.epics_board_id)
             self._boards.setdefault(self.epics_board_id, _Cached(board, None, self.context.clock.now()))
-        target, done = board.list_named(self.lists.epics_target), board.list_named(self.lists.epics_done)
+        lists = self.lists
+        target, done = board.list_named(lists.epics_target), board.list_named(lists.epics_done)
+        if target is not None and done is None and self.done_per_week:
+            key = f"{board.id}:{lists.epics_done}"
+            done_id = self._made_lists.get(key) or await self.ensure_list(trello, board.id, lists.epics_done)
+            self._made_lists[key] = done_id
+            return board.id, target.id, done_id
         if target is None or done is None:
-            raise StepFailed(f"the Support Epics board needs lists “{self.lists.epics_target}” and "
-                             f"“{self.lists.epics_done}”")
+            raise StepFailed(f"the Support Epics board needs lists “{lists.epics_target}” and "
+                             f"“{lists.epics_done}”")
         return board.id, target.id, done.id
 
     async def _copies(self, trello: TrelloClient, board_id: str, link: str) -> list[Card]:
@@ -348,7 +343,13 @@ class DoneHandler(_BoardsAction[CardDone]):
     payload_type = CardDone
 
     def steps(self, p: CardDone) -> Sequence[StepFn[CardDone]]:
-        return (self.move, self.reply, self.close) if p.ticket is not None else (self.move,)
+        first: tuple[StepFn[CardDone], ...] = (self.list, self.move) if p.list_name and not p.list_id else (self.move,)
+        return (*first, self.reply, self.close) if p.ticket is not None else first
+
+    async def list(self, p: CardDone, done: StepResults) -> CardId:
+        """The week's Done list, made on the board if it is not there yet (looked for first)."""
+        assert p.list_name and p.board_id
+        return CardId(await self.service.ensure_list(await self.context.trello(), p.board_id, p.list_name))
 
     def describe(self, p: CardDone) -> str:
         if p.ticket is not None:
@@ -356,7 +357,8 @@ class DoneHandler(_BoardsAction[CardDone]):
         return f"move “{p.name}” to Done"
 
     async def move(self, p: CardDone, done: StepResults) -> ListMove:
-        card = await (await self.context.trello()).move_card(p.card_id, p.list_id, "top")
+        list_id = p.list_id or str(done.get("list", CardId).id)
+        card = await (await self.context.trello()).move_card(p.card_id, list_id, "top")
         return ListMove(card.list_id)
 
     async def reply(self, p: CardDone, done: StepResults) -> ReplySent:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from supportdesk_tui.clients.groove import GrooveClient
     from supportdesk_tui.clients.trello.facade import TrelloClient
     from supportdesk_tui.services.boards import BoardsService
+    from supportdesk_tui.services.call import CallService
     from supportdesk_tui.services.planning.service import PlanningService
 
 
@@ -53,6 +54,7 @@ class Services:
         self.inbox.mark_of = self.triage.row_mark
         self._boards: BoardsService | None = None
         self._planning: PlanningService | None = None
+        self._call: CallService | None = None
         self._resuming = False
 
     # The Boards and Planning workflows are imported on first use (a fifth of cold start otherwise).
@@ -76,12 +78,21 @@ class Services:
         return self._planning
 
     @property
+    def call(self) -> CallService:
+        """The customer call's agenda, the week's close-out and confirmations as their own tickets."""
+        if self._call is None:
+            from supportdesk_tui.services.call import CallService
+
+            self._call = CallService(self.context, self.boards)
+        return self._call
+
+    @property
     def workflows_loaded(self) -> bool:
-        return self._boards is not None and self._planning is not None
+        return self._boards is not None and self._planning is not None and self._call is not None
 
     def load_workflows(self) -> None:
-        """Import and build the Boards and Planning services (registers their journal handlers)."""
-        _ = self.boards, self.planning
+        """Import and build the Boards, Planning and call services (registers their journal handlers)."""
+        _ = self.boards, self.planning, self.call
 
     @property
     def pending_count(self) -> int:

@@ -44,6 +44,8 @@ from tests.triage.fixtures import notes_with, ticket_url
 FIXTURE = Path(__file__).parent / "fixtures" / "journal_v2.sqlite3"
 LEGACY = "@attempt"
 K = ActionKind
+# Kinds added after the fixture was written: the older code cannot have stored them.
+NEWER_KINDS = {ActionKind.PLAN_CONFIRM_TICKET.value, ActionKind.WEEK_CLOSE.value}
 RESULTS: dict[tuple[ActionKind, str], type[JsonRecord]] = {
     (K.BACKLOG, "check"): BacklogCheck, (K.BACKLOG, "card"): BacklogCard, (K.BACKLOG, "note"): Posted,
     (K.BACKLOG, "state"): StateSet, (K.BACKLOG, "record"): At,
@@ -86,7 +88,7 @@ def legacy_split(steps: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]
 
 def test_the_fixture_holds_every_kind_and_state_the_old_way() -> None:
     rows = raw_rows(FIXTURE)
-    assert {r["kind"] for r in rows.values()} == {k.value for k in ActionKind}
+    assert {r["kind"] for r in rows.values()} == {k.value for k in ActionKind} - NEWER_KINDS
     assert {r["status"] for r in rows.values()} == {s.value for s in JournalStatus}
     assert "attempts" not in next(iter(rows.values()))  # schema 2: no column for them yet
     midway = [r for r in rows.values() if r["status"] == "pending" and LEGACY in r["done_steps"]]

@@ -38,7 +38,7 @@ from supportdesk_tui.clients.trello.errors import WriteOutcomeUnknownError, alre
 from supportdesk_tui.clients.trello.scrub import ScrubFilter, scrub
 from supportdesk_tui.clients.trello.session import RateLimitState, RebasingSession, RequestBudget
 from supportdesk_tui.domain.account import BoardOutline
-from supportdesk_tui.domain.boards import Board, Card, Label, Member
+from supportdesk_tui.domain.boards import Board, BoardList, Card, Label, Member
 from supportdesk_tui.domain.redact import displayable
 
 SERVICE = "Trello"
@@ -243,6 +243,32 @@ class TrelloClient:
 
         return await self._call("list_comments", job, idempotent=True)
 
+    async def board_lists(self, board_id: str) -> tuple[BoardList, ...]:
+        """The board's open lists, read afresh (what a "look before creating a list" needs)."""
+        path = f"/boards/{_ident(board_id, 'board id')}/lists"
+
+        def job() -> tuple[BoardList, ...]:
+            data = self._fetch("GET", path, {"filter": "open", "fields": "name,closed,pos", "cards": "none"})
+            if not isinstance(data, list):
+                raise parse.PayloadShapeError("lists answer is not a list")
+            return tuple(BoardList(str(x["id"]), displayable(str(x.get("name") or "")), float(x.get("pos") or 0))
+                         for x in data if isinstance(x, Mapping) and isinstance(x.get("id"), str)
+                         and not x.get("closed"))
+
+        return await self._call("board_lists", job, idempotent=True)
+
+    async def list_arrivals(self, board_id: str, limit: int = 1000) -> list[Mapping[str, Any]]:
+        """The board's newest actions that put a card in a list (created, copied or moved there).
+
+        ``updateCard:idList`` is the documented filter item for a list move; the answer is newest first
+        and capped at 1000 (Trello's most), which reaches back far enough for a week's close-out.
+        """
+        path = f"/boards/{_ident(board_id, 'board id')}/actions"
+        query = {"filter": "createCard,copyCard,updateCard:idList,moveCardToBoard", "limit": str(limit),
+                 "fields": "id,type,date,data", "memberCreator": "false"}
+        return await self._call("list_arrivals", lambda: parse.parse_actions(self._fetch("GET", path, query)),
+                                idempotent=True)
+
     async def find_cards(self, board_id: str, text: str) -> list[Card]:
         """Cards in the board's open lists (archived ones included) whose name or desc contains ``text``.
 
@@ -338,6 +364,18 @@ class TrelloClient:
     async def add_label(self, card_id: str, label_id: str) -> None:
         """Put a board label on a card; "already on the card" counts as success."""
         await self._add_to_card("add_label", card_id, "idLabels", _ident(label_id, "label id"))
+
+    async def create_list(self, board_id: str, name: str, *, pos: str | float = "bottom") -> BoardList:
+        """POST /lists (``bottom``: the right end of the board). Not idempotent: look for the name first."""
+        body = {"name": name, "idBoard": _ident(board_id, "board id"), "pos": _pos(pos)}
+
+        def job() -> BoardList:
+            data = self._fetch("POST", "/lists", None, body)
+            if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
+                raise parse.PayloadShapeError("list answer without an id")
+            return BoardList(str(data["id"]), displayable(str(data.get("name") or name)), float(data.get("pos") or 0))
+
+        return await self._call("create_list", job, idempotent=False)
 
     async def create_label(self, board_id: str, name: str, color: str | None) -> Label:
         """POST /labels on a board (not idempotent: Trello allows duplicate label names)."""

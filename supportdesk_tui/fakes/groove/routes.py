@@ -115,6 +115,8 @@ class GrooveRoutes(GroovePayloads):
                                  assigned_group=data.get("assigned_group") or None,
                                  first_author=sender if agent_created else None, note=flag(data.get("note")))
         self._tickets[number].starred = flag(data.get("starred"))
+        first = self._messages[self._tickets[number].message_ids[0]]
+        first.emailed_to_customer = agent_created and flag(data.get("send_copy_to_customer"))
         location = f"http://{req.headers.get('host', '127.0.0.1')}/v1/tickets/{number}"
         return Response.json({"ticket": self._ticket_json(self._tickets[number])}, 201, {"Location": location})
 

@@ -74,6 +74,7 @@ class BoardsScreen(DeskScreen):
                 tooltip="Move the card to the list on the right"),
         Binding("d", "done", "Done", id="boards.done", tooltip="Move to Done and tell the customer (preview first)"),
         Binding("e", "epics", "Support Epics", id="boards.epics", tooltip="The Support Epics board and sync status"),
+        Binding("A", "agenda", "Agenda", id="boards.agenda", tooltip="The agenda for this customer's call"),
         Binding("slash", "filter", "Filter", id="boards.filter", tooltip="Filter cards by text"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="boards.clear_filter"),
     ]
@@ -86,6 +87,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
 - `shift+left` / `shift+right`: move the card to the neighbouring list (shown at once; put back if Trello refuses)
 - `d`: done: move to Done and, when the card links a Groove ticket, reply to the customer (preview first) and close it
 - `e`: the Support Epics board and its sync status (missing copies, duplicates, orphans), with repair keys
+- `A`: the agenda for this customer's call (since the last call), with a running total of Up next while cards move
 - `/`: filter by text; `escape` clears it
 """
 
@@ -236,10 +238,13 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         names = self.desk.settings.trello.lists
         needle = self._filter.casefold()
         columns = []
-        for name in (names.new, names.up_next, names.completed, names.done):
+        done = self.service.done_name()  # this week's, when [trello] lists.done is a week pattern
+        for name in (names.new, names.up_next, names.completed, done):
             lst = board.list_named(name) if board else None
             if lst is None:
-                title = name if board is None else f"{name} (no such list)"
+                made_later = name == done and self.service.done_per_week
+                why = "made with its first card" if made_later else "no such list"
+                title = name if board is None else f"{name} ({why})"
                 columns.append(Column("", title, ()))
                 continue
             cards = board.cards_in(lst.id) if board else ()
@@ -267,7 +272,8 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         pending = self.desk.pending_actions()
         extra = f" · {pending} pending action(s)" if pending else ""
         filt = f" · filter: {self._filter}" if self._filter else ""
-        header.right = f"· {len(board.cards)} cards{filt}{extra} · {state}synced {synced}"
+        cadence = self.desk.services.call.cadence_words(customers[self._index])  # "call due Thu"
+        header.right = f"· {cadence} · {len(board.cards)} cards{filt}{extra} · {state}synced {synced}"
 
     # --- keys ---------------------------------------------------------------------------------------
     async def action_customer(self, delta: int) -> None:
@@ -334,16 +340,16 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         card = self.current_card()
         if card is None or self._board is None:
             return
-        done = self._board.list_named(self.desk.settings.trello.lists.done)
-        if done is None:
-            self.notify(f"This board has no “{self.desk.settings.trello.lists.done}” list.", severity="error",
-                        markup=False)
+        try:
+            done_id = self.service.done_list(self._board.id)  # "" when the week's Done list is still to be made
+        except Exception as exc:  # BoardsError: the board lacks the list; the text says which
+            self.notify(describe_error(exc), severity="error", markup=False)
             return
         number = self.service.linked_ticket(card)
         if number is None:
             def answer(yes: bool | None) -> None:
                 if yes:
-                    self._start_done(card, done.id, None)
+                    self._start_done(card, done_id, None)
 
             self.app.push_screen(ConfirmScreen(f"Move “{card.name}” to Done? No Groove ticket is linked, so "
                                                "nobody is told."), answer)
@@ -351,12 +357,13 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
 
         def send(text: str | None) -> None:
             if text is not None:
-                self._start_done(card, done.id, text)
+                self._start_done(card, done_id, text)
 
         self.app.push_screen(DonePreviewScreen(self.service, card, number, self.service.reply_preview(card)), send)
 
     def _start_done(self, card: Card, done_list: str, reply: str | None) -> None:
-        self._optimistic[card.id] = done_list
+        if done_list:
+            self._optimistic[card.id] = done_list
         self.call_next(self._redraw)
         self._write_done(card, reply)
 
@@ -377,6 +384,14 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
 
     def action_epics(self) -> None:
         self.app.push_screen(EpicsScreen(self.desk))
+
+    def action_agenda(self) -> None:
+        """`A`: the call's agenda over this board; its moves come back here (see :class:`AgendaScreen`)."""
+        if self.board_id is None:
+            return
+        from supportdesk_tui.screens.boards.agenda import AgendaScreen
+
+        self.app.push_screen(AgendaScreen(self.desk, self, self.service.customers[self._index].name))
 
     @on(KanbanBoard.CardChosen)
     def _open(self, event: KanbanBoard.CardChosen) -> None:
@@ -411,6 +426,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         yield SystemCommand("Previous customer", "The previous customer's board ([)",
                             lambda: self.run_action("customer(-1)"))
         yield SystemCommand("Support Epics", "The epics board and its sync status (e)", self.action_epics)
+        yield SystemCommand("Call agenda", "The agenda for this customer's call (A)", self.action_agenda)
         yield SystemCommand("Done", "Move the card to Done and tell the customer (d)", self.action_done)
         yield SystemCommand("Filter cards", "Filter the board by text (/)", self.action_filter)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -25,11 +25,15 @@ from supportdesk_tui.domain.customers import Customer
 from supportdesk_tui.domain.planning import IsoWeek, ItemTotal, Plan, PlanTotals
 from supportdesk_tui.domain.roster import (
     Knowledge,
+    RosterChange,
+    add_person,
     alone_on_paired_customer,
     one_person_words,
     pool_notes,
+    remove_person,
     suggested_partner,
 )
+from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.planning.dialogs import DIALOG_CSS, PairHint
 
 
@@ -105,3 +109,57 @@ def marks(plan: Plan, totals: PlanTotals, knowledge: Knowledge | None, max_card_
     notes = pool_notes(plan, totals.items, knowledge, max_card_days)
     by_customer = {c.customer: one_person_words(knowledge, c.customer, plan.week) for c in totals.customers}
     return notes, {k: v for k, v in by_customer.items() if v}
+
+
+if TYPE_CHECKING:
+    from supportdesk_tui.screens.base import DeskScreen
+    from supportdesk_tui.services.planning.service import PlanningService
+
+    _Base = DeskScreen
+else:
+    _Base = object
+
+
+class RosterKeysMixin(_Base):
+    """``N`` and ``D`` on the Planning screen: the week's roster grows or shrinks for this week only."""
+
+    if TYPE_CHECKING:  # what the Planning screen provides
+        _plan: Plan | None
+
+        @property
+        def service(self) -> PlanningService: ...
+
+        def _change(self, plan: Plan, warnings: Iterable[str] = ()) -> None: ...
+
+        def _cell(self) -> tuple[Plan, str, date | None] | None: ...
+
+    def action_add_person(self) -> None:
+        plan = self._plan
+        if plan is None:
+            return
+
+        def named(name: str | None) -> None:
+            if name is not None and self._plan is not None and self._plan.week == plan.week:
+                self._roster_change(add_person(self._plan, name, self.service.match_member(name)))
+
+        self.app.push_screen(AddPersonScreen(plan.week), named)
+
+    def _roster_change(self, change: RosterChange) -> None:
+        self.notify(change.words, severity="warning" if change.refused else "information", markup=False)
+        self._change(change.plan)
+
+    def action_remove_person(self) -> None:
+        cell = self._cell()
+        if cell is None:
+            return
+        plan, dev, _ = cell
+        if (check := remove_person(plan, dev)).refused:
+            self.notify(check.words, severity="warning", markup=False)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes and self._plan is not None and self._plan.week == plan.week:
+                self._roster_change(remove_person(self._plan, dev))
+
+        self.app.push_screen(ConfirmScreen(f"Take {dev} off the {plan.week} roster? They have nothing planned this "
+                                           "week; other weeks keep them."), answer)

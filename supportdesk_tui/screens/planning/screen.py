@@ -31,12 +31,13 @@ from supportdesk_tui.domain.planning import (
     format_half_days,
     plan_totals,
 )
-from supportdesk_tui.domain.roster import Knowledge, RosterChange, add_person, remove_person
+from supportdesk_tui.domain.roster import Knowledge
 from supportdesk_tui.domain.rota import TriagePair, eligible_people
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.planning.close_week import CloseWeekMixin
 from supportdesk_tui.screens.planning.dialogs import (
     ConfirmationsScreen,
     EstimateChoice,
@@ -50,8 +51,8 @@ from supportdesk_tui.screens.planning.dialogs import (
     WeekOpened,
 )
 from supportdesk_tui.screens.planning.roster import (
-    AddPersonScreen,
     KnowledgeLoaded,
+    RosterKeysMixin,
     alone_warnings,
     marks,
     pair_customers,
@@ -64,7 +65,7 @@ from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.plan_grid import MIN_DAY_WIDTH, WHO_WIDTH, PlanGrid, TotalsPanel
 
 
-class PlanningScreen(DeskScreen):
+class PlanningScreen(RosterKeysMixin, CloseWeekMixin, DeskScreen):
     CSS_PATH = "planning.tcss"
     AUTO_FOCUS = "#grid"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -78,6 +79,8 @@ class PlanningScreen(DeskScreen):
         Binding("o", "confirmations", "Confirm", id="planning.confirmations",
                 tooltip="Each customer's confirmation: preview, send or copy"),
         Binding("R", "rota", "Rota", id="planning.rota", tooltip="Choose the week's triage pair"),
+        Binding("C", "close_week", "Close week", id="planning.close_week",
+                tooltip="The week's close-out: finished cards to the week's Done list, the triage handover"),
         Binding("e", "estimate", "Estimate", show=False, id="planning.estimate",
                 tooltip="Set the estimate of the card in this cell"),
         Binding("P", "projector", "Projector", id="planning.projector",
@@ -103,7 +106,9 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
 - `R` the week's triage pair (one triage lead plus one other; a fair rotation is suggested)
 - `p` publish to Trello: the developers join each card, its due date becomes the last planned day and
   the plan is commented; publishing again only fills in what is missing
-- `o` each customer's confirmation: send it on their open Groove ticket, or copy it
+- `o` each customer's confirmation: send it as its own Groove ticket to their contact, or copy it
+- `C` close the week (asks first): last week's finished cards to the week's Done list, the triage handover
+  on next week's plan card
 - `P` projector mode (large cells, light theme) for the shared screen; again to go back
 - `N` add someone to this week only; `D` take the person under the cursor off it (nothing planned)
 - Two people on a card the same day pair on it: each gives their half days, the card counts them once;
@@ -450,44 +455,16 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
 
     def action_confirmations(self) -> None:
         if self._plan is not None:
-            self.app.push_screen(ConfirmationsScreen(self.service, self._plan, self.pool_items))
-
-    def action_add_person(self) -> None:
-        plan = self._plan
-        if plan is None:
-            return
-
-        def named(name: str | None) -> None:
-            if name is not None and self._plan is not None and self._plan.week == plan.week:
-                self._roster_change(add_person(self._plan, name, self.service.match_member(name)))
-
-        self.app.push_screen(AddPersonScreen(plan.week), named)
-
-    def _roster_change(self, change: RosterChange) -> None:
-        self.notify(change.words, severity="warning" if change.refused else "information", markup=False)
-        self._change(change.plan)
-
-    def action_remove_person(self) -> None:
-        cell = self._cell()
-        if cell is None:
-            return
-        plan, dev, _ = cell
-        if (check := remove_person(plan, dev)).refused:
-            self.notify(check.words, severity="warning", markup=False)
-            return
-
-        def answer(yes: bool | None) -> None:
-            if yes and self._plan is not None and self._plan.week == plan.week:
-                self._roster_change(remove_person(self._plan, dev))
-
-        self.app.push_screen(ConfirmScreen(f"Take {dev} off the {plan.week} roster? They have nothing planned this "
-                                           "week; other weeks keep them."), answer)
+            self.app.push_screen(ConfirmationsScreen(self.service, self._plan, self.pool_items,
+                                                     self.desk.services.call.confirmations))
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Commands for ``ctrl+p`` that run the same actions as the keys."""
         yield SystemCommand("Publish plan", "Publish this week's plan to Trello (p)", self.action_publish)
         yield SystemCommand("Confirmations", "Each customer's confirmation (o)", self.action_confirmations)
         yield SystemCommand("Triage rota", "Choose the week's triage pair (R)", self.action_rota)
+        yield SystemCommand("Close the week", "Finished cards to the week's Done list, the handover (C)",
+                            self.action_close_week)
         yield SystemCommand("Projector mode", "Large cells, high-contrast theme (P)", self.action_projector)
         yield SystemCommand("Add person", "Add someone to this week's roster only (N)", self.action_add_person)
         yield SystemCommand("Previous week", "The week before (w)", lambda: self.action_week(-1))

@@ -179,9 +179,9 @@ class PublishHandler(Action[PlanPublish]):
 class ConfirmHandler(Action[Confirmation]):
     """``plan.confirm``: payload ``{"week", "customer", "ticket", "text", "author"}``.
 
-    The confirmation goes out as a public reply on the customer's open ticket. Groove v1's client
-    here has no "new ticket" call, and a reply keeps the customer's own thread; when the customer
-    has no open ticket the screen offers copy and export instead of sending.
+    How older versions sent a confirmation: a public reply on the customer's open ticket. The
+    Planning screen now sends each confirmation as its own new ticket (``plan.confirm_ticket``, in
+    ``services/call/confirm.py``); this handler stays so entries an older version queued still finish.
     """
 
     payload_type = Confirmation
