@@ -45,6 +45,8 @@ class ActionKind(StrEnum):
     EPICS_ORPHAN = "epics.orphan"
     PLAN_PUBLISH = "plan.publish"
     PLAN_CONFIRM = "plan.confirm"
+    IMPEDIMENT = "card.impediment"
+    IMPEDIMENT_CLEAR = "card.impediment_clear"
 
     @property
     def words(self) -> str:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from supportdesk_tui.clients.trello.facade import TrelloClient
     from supportdesk_tui.services.boards import BoardsService
     from supportdesk_tui.services.planning.service import PlanningService
+    from supportdesk_tui.services.standup.service import StandupService
 
 
 class Services:
@@ -53,6 +54,7 @@ class Services:
         self.inbox.mark_of = self.triage.row_mark
         self._boards: BoardsService | None = None
         self._planning: PlanningService | None = None
+        self._standup: StandupService | None = None
         self._resuming = False
 
     # The Boards and Planning workflows are imported on first use (a fifth of cold start otherwise).
@@ -76,12 +78,20 @@ class Services:
         return self._planning
 
     @property
+    def standup(self) -> StandupService:
+        if self._standup is None:
+            from supportdesk_tui.services.standup.service import StandupService
+
+            self._standup = StandupService(self.context, self.planning, self.boards)
+        return self._standup
+
+    @property
     def workflows_loaded(self) -> bool:
-        return self._boards is not None and self._planning is not None
+        return self._boards is not None and self._planning is not None and self._standup is not None
 
     def load_workflows(self) -> None:
-        """Import and build the Boards and Planning services (registers their journal handlers)."""
-        _ = self.boards, self.planning
+        """Import and build the Boards, Planning and Standup services (registers their journal handlers)."""
+        _ = self.boards, self.planning, self.standup
 
     @property
     def pending_count(self) -> int:
