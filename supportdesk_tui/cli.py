@@ -1,4 +1,4 @@
-"""Entry point: ``supportdesk [--demo] [login|doctor|serve|fake-api|plan export]``.
+"""Entry point: ``supportdesk [--demo] [login|doctor|serve|fake-api|plan export|standup]``.
 
 This is the composition root: it reads config and credentials (keyring runs here, before any UI),
 builds the services and hands them to the App. Every expected failure ends as a plain message on
@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = plan_sub.add_parser("export", help="print the week's plan and the per-customer confirmations")
     export.add_argument("--week", help="ISO week like 2026-W48 (default: this week)")
     export.add_argument("--format", choices=("md", "csv"), default="md")
+    standup = sub.add_parser("standup", help="the day's stand-up: plan, what moved, commitments, triage")
+    standup.add_argument("--date", help="a day like 2026-11-25 (default today; a weekend reads the Friday before)")
+    standup.add_argument("--format", choices=("md", "text"), default="md")
     return parser
 
 
@@ -103,6 +106,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _doctor(settings)
     if command == "plan":
         return _plan(settings, args)
+    if command == "standup":
+        return _standup(settings, args)
     return _run_app(settings)
 
 
@@ -359,6 +364,25 @@ def _plan(settings: Settings, args: argparse.Namespace) -> int:
 
     try:
         print(export_week(settings, args.week, args.format), end="")
+    except NoPlanError as exc:
+        print(f"supportdesk: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _standup(settings: Settings, args: argparse.Namespace) -> int:
+    """Exit 0 with what could be read (what could not is said at the end); 1 only when there is no plan."""
+    from supportdesk_tui.services.standup.report import BadDateError, NoPlanError, parse_day, standup_report
+
+    try:
+        day = parse_day(args.date)
+        credentials = load_credentials()
+    except BadDateError as exc:
+        raise UsageError(str(exc)) from None
+    except CredentialsError:
+        credentials = load_credentials(use_keyring=False)  # no keyring: the environment's, if any
+    try:
+        print(standup_report(settings, credentials, day, args.format), end="")
     except NoPlanError as exc:
         print(f"supportdesk: {exc}", file=sys.stderr)
         return 1
