@@ -43,9 +43,12 @@ class BoardActivity:
 
     def merged(self, events: Sequence[CardEvent], newest: str | None, at: datetime) -> BoardActivity:
         """This activity with newer events applied (oldest first): moves, impediments opened or cleared."""
-        known = {(e.card_id, e.kind, e.at, e.text, e.to_list) for e in self.events}
-        fresh = sorted((e for e in events if (e.card_id, e.kind, e.at, e.text, e.to_list) not in known),
-                       key=lambda e: e.at)
+        known = {_key(e) for e in self.events}
+        fresh = []
+        for event in sorted(events, key=lambda e: e.at):
+            if _key(event) not in known:
+                known.add(_key(event))
+                fresh.append(event)
         cards = dict(self.cards)
         for event in fresh:
             state = cards.get(event.card_id, CardState(""))
@@ -71,6 +74,10 @@ class BoardActivity:
                        datetime.fromisoformat(data["read_at"]), data["newest"], cards, events)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
+
+
+def _key(event: CardEvent) -> tuple[str, EventKind, datetime, str, str]:
+    return event.card_id, event.kind, event.at, event.text, event.to_list
 
 
 def apply_event(state: CardState, event: CardEvent) -> CardState:

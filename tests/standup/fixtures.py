@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 W48 = IsoWeek(2026, 48)
 MON, TUE, WED, THU, FRI = W48.days()
-assert WED == NOW.date()
+assert NOW.date() == WED
 
 
 @dataclass

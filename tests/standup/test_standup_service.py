@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
 
 from supportdesk_tui.domain.clock import FixedClock
+from supportdesk_tui.domain.standup import DeveloperDay
 from supportdesk_tui.fakes.demo_customers import DEMO_CUSTOMERS, SUPPORT_EPICS_BOARD_ID
 from supportdesk_tui.services.container import Services
-from supportdesk_tui.services.standup.service import NoPlanError
+from supportdesk_tui.services.standup.service import NoPlanError, StandupView
 from tests.standup.fixtures import THU, TUE, W48, WED, other_person_comments, plan_week
 
 if TYPE_CHECKING:
@@ -20,8 +22,8 @@ pytest_plugins = ["tests.planning.fixtures"]
 BOARDS = len(DEMO_CUSTOMERS) + 1  # six customers and Support Epics
 
 
-def developer(view: object, name: str) -> object:
-    return next(d for d in view.standup.developers if d.developer == name)  # type: ignore[attr-defined]
+def developer(view: StandupView, name: str) -> DeveloperDay:
+    return next(d for d in view.standup.developers if d.developer == name)
 
 
 async def test_the_plan_of_the_day_with_pairs_triage_and_nothing_planned(services: Services,
@@ -66,12 +68,12 @@ async def test_moves_and_comments_by_other_people_between_two_standups(services:
     assert developer(later, "ana").previous[0].progress == "moved to Recently Completed by chloe"
 
 
-async def test_the_cache_is_in_the_store_so_another_process_tops_it_up(make_services: object, trello: TrelloEnv,
-                                                                       clock: FixedClock) -> None:
-    first: Services = make_services()  # type: ignore[operator]
+async def test_the_cache_is_in_the_store_so_another_process_tops_it_up(make_services: Callable[..., Services],
+                                                                       trello: TrelloEnv, clock: FixedClock) -> None:
+    first = make_services()
     await plan_week(first)
     await first.standup.load(WED)
-    second: Services = make_services(first.settings)  # type: ignore[operator]  # same data dir, fresh memory
+    second = make_services(first.settings)  # same data dir, fresh memory
     clock.advance(timedelta(seconds=20))
     trello.server.clear_log()
     await second.standup.load(WED)
@@ -99,8 +101,8 @@ async def test_a_day_outside_the_week_reads_that_weeks_plan_and_no_plan_is_one_s
     assert saturday.standup.day == THU + timedelta(days=1) and saturday.standup.week == W48
 
 
-async def test_days_step_over_weekends_and_holidays(make_services: object) -> None:
-    services: Services = make_services(sla={"holidays": ["2026-11-30"], "timezone": "Europe/London"})  # type: ignore[operator]
+async def test_days_step_over_weekends_and_holidays(make_services: Callable[..., Services]) -> None:
+    services = make_services(sla={"holidays": ["2026-11-30"], "timezone": "Europe/London"})
     friday = THU + timedelta(days=1)
     assert services.standup.step(friday, 1) == friday + timedelta(days=4)  # Monday 30 is a holiday
     assert services.standup.step(friday + timedelta(days=4), -1) == friday
