@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
+from supportdesk_tui.domain.impediments import BLOCKED_GLYPH
 from supportdesk_tui.domain.planning import (
     TRIAGE,
     CustomerTotal,
@@ -184,7 +185,9 @@ def pool_table(items: Sequence[ItemTotal], style_for: StyleFor, limit: int = 40)
     for i in ordered[:limit]:
         estimate = format_half_days(i.estimate) if i.estimate is not None else "—"
         words = "not planned" if i.planned == 0 else i.standing.text
-        table.add_row(f"{i.item.customer}: {i.item.title}", estimate, Text(words, style=style_for(i.standing.level)))
+        name = Text(f"{BLOCKED_GLYPH} BLOCKED ", style="bold red") if i.item.blocked else Text()
+        name.append(f"{i.item.customer}: {i.item.title}")
+        table.add_row(name, estimate, Text(words, style=style_for(i.standing.level)))
     if len(ordered) > limit:
         table.add_row(f"… and {len(ordered) - limit} more", "", "")
     return table

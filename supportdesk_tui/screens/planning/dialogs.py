@@ -24,6 +24,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from supportdesk_tui.domain.impediments import BLOCKED_GLYPH
 from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.domain.plan_export import confirmation_text, planned_cards
 from supportdesk_tui.domain.planning import ItemTotal, Plan, WorkItem, format_half_days
@@ -84,7 +85,10 @@ class Pick:
 
 
 def item_prompt(total: ItemTotal) -> Text:
-    text = Text(f"{total.item.customer}: ", style="bold")
+    text = Text(style="bold")
+    if total.item.blocked:
+        text.append(f"{BLOCKED_GLYPH} BLOCKED ", style="red")
+    text.append(f"{total.item.customer}: ")
     text.append(" ".join(total.item.title.split()))
     if total.estimate is not None:
         text.append(f"  · est {format_half_days(total.estimate)}", style="dim")
