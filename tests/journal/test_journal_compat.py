@@ -84,9 +84,13 @@ def legacy_split(steps: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]
             {k.removesuffix(LEGACY): v for k, v in steps.items() if k.endswith(LEGACY)})
 
 
+# Kinds added after the fixture was written: no older version can have stored them (tests/standup round-trips them).
+NEWER_KINDS = {ActionKind.IMPEDIMENT.value, ActionKind.IMPEDIMENT_CLEAR.value}
+
+
 def test_the_fixture_holds_every_kind_and_state_the_old_way() -> None:
     rows = raw_rows(FIXTURE)
-    assert {r["kind"] for r in rows.values()} == {k.value for k in ActionKind}
+    assert {r["kind"] for r in rows.values()} == {k.value for k in ActionKind} - NEWER_KINDS
     assert {r["status"] for r in rows.values()} == {s.value for s in JournalStatus}
     assert "attempts" not in next(iter(rows.values()))  # schema 2: no column for them yet
     midway = [r for r in rows.values() if r["status"] == "pending" and LEGACY in r["done_steps"]]

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from supportdesk_tui.clients.trello.activity import card_events
+from supportdesk_tui.domain.actions import PAYLOADS, Commented, ImpedimentClear, ImpedimentFlag, Labelled
 from supportdesk_tui.domain.boards import Card, Label
 from supportdesk_tui.domain.impediments import (
     clean_reason,
@@ -18,6 +19,7 @@ from supportdesk_tui.domain.impediments import (
     open_reason,
     reason_of,
 )
+from supportdesk_tui.domain.journal import ActionKind
 from supportdesk_tui.domain.planning import IsoWeek, Plan, WorkItem
 from supportdesk_tui.domain.sla_clock import SlaClock, SlaStatus
 from supportdesk_tui.domain.standup import CardEvent, EventKind, triage_since
@@ -112,3 +114,16 @@ def test_triage_since_counts_only_the_window() -> None:
     ]
     t = triage_since(clocks, T0, now, pending_actions=2)
     assert (t.received, t.backlogged, t.fixed, t.breached, t.at_risk_now, t.pending_actions) == (1, 1, 0, 2, 1, 2)
+
+
+def test_impediment_payloads_and_step_results_round_trip_as_json() -> None:
+    at = datetime(2026, 11, 25, 10, tzinfo=UTC)
+    flag = ImpedimentFlag("c1", "b1", "L1", "VAT", "Impediment: x (ana, 2026-11-25)", at)
+    assert "copy_id" not in flag.to_json() and ImpedimentFlag.from_json(flag.to_json()) == flag
+    clear = ImpedimentClear("c1", "b1", "L1", "VAT", at, copy_id="e1")
+    assert ImpedimentClear.from_json(clear.to_json()) == clear
+    assert PAYLOADS[ActionKind.IMPEDIMENT] is ImpedimentFlag
+    assert PAYLOADS[ActionKind.IMPEDIMENT_CLEAR] is ImpedimentClear
+    records = (Labelled("c1", "l1", True), Labelled(None, None), Commented("c1", "a1"), Commented(None, None, True))
+    for record in records:
+        assert type(record).from_json(record.to_json()) == record
