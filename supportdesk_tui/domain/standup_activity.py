@@ -130,7 +130,9 @@ def join_activity(plan: Plan, activities: Iterable[BoardActivity]) -> Joined:
         source = item.source_card_id
         if source:
             alias[by_link.get(source, source)] = item_id
-    events = tuple(replace(e, card_id=alias[e.card_id]) for a in activities for e in a.events if e.card_id in alias)
+    # An impediment comment is not progress on the card: the stand-up says it as an impediment instead.
+    events = tuple(replace(e, card_id=alias[e.card_id]) for a in activities for e in a.events
+                   if e.card_id in alias and not (e.kind is EventKind.COMMENTED and is_impediment_comment(e.text)))
     lists: dict[str, str] = {}
     blocked: dict[str, str] = {}
     for item_id, item in plan.items.items():

@@ -127,3 +127,12 @@ def test_impediment_payloads_and_step_results_round_trip_as_json() -> None:
     records = (Labelled("c1", "l1", True), Labelled(None, None), Commented("c1", "a1"), Commented(None, None, True))
     for record in records:
         assert type(record).from_json(record.to_json()) == record
+
+
+def test_an_impediment_comment_is_not_progress() -> None:
+    item = WorkItem("c1", "Acme Ltd", "VAT", 2)
+    plan = Plan.new(IsoWeek(2026, 48), ("ana",)).assign("ana", date(2026, 11, 24), item).plan
+    board = BoardActivity("acme", T0, T0, None, {"c1": CardState("Up next", "L1", True, "logs")},
+                          (CardEvent("c1", EventKind.COMMENTED, T0, "ana", text="Impediment: logs (ana, 2026-11-24)"),))
+    joined = join_activity(plan, [board])
+    assert joined.events == () and joined.impediments == {"c1": "logs"}
