@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from supportdesk_tui.domain.customers import Customer
 from supportdesk_tui.domain.planning import IsoWeek, Plan, WorkItem
 from supportdesk_tui.domain.standup import TriageSince, build_standup
@@ -17,11 +15,12 @@ VAT = WorkItem("c1", "Acme Ltd", "VAT number on invoices", 2)
 def test_rows_say_each_part_and_mark_what_can_be_acted_on() -> None:
     plan = Plan.new(W48, ("ana", "ben")).with_triage_pair(("ana", "ben"))
     plan = plan.assign("ana", TUE, VAT).plan.assign("ana", WED, VAT).plan.mark_triage("ben", WED).plan
-    standup = build_standup(plan, WED, impediments={"c1": "no test account"}, customers=(Customer("Acme Ltd", "b", (),
-                            3),), triage=TriageSince(received=4, pending_actions=1), unread=("Bluebird: not read",))
+    standup = build_standup(plan, WED, impediments={"c1": "no test account"},
+                            customers=(Customer("Acme Ltd", "b", (), 3),),
+                            triage=TriageSince(received=4, pending_actions=1), unread=("Bluebird: not read",))
     shown = rows(standup)
-    assert [r.text for r in shown if r.kind is RowKind.HEADING] == ["ana", "ben", "Customers", "Triage since Tue 24 Nov",
-                                                                    "Could not read"]
+    headings = [r.text for r in shown if r.kind is RowKind.HEADING]
+    assert headings == ["ana", "ben", "Customers", "Triage since Tue 24 Nov", "Could not read"]
     cards = [r for r in shown if r.kind is RowKind.CARD]
     assert [(r.developer, r.when, r.item_id, r.blocked) for r in cards] == [("ana", "today", "c1", True),
                                                                            ("ana", "previous", "c1", True)]
