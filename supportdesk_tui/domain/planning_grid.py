@@ -182,6 +182,15 @@ class Plan:
         """Half days planned for one work item across everyone."""
         return sum(slots.count(card_id) for slots in self.cells.values())
 
+    def elapsed(self, card_id: str) -> int:
+        """Half days of a card's elapsed time: per day, the most anyone spent on it, so a pair counts once.
+
+        People's capacity counts each person (:meth:`allocated`); a card's planned time against its
+        estimate counts this (a whole day of pairing on a 1 d card is 1 d planned, not 2).
+        """
+        return sum(max((self.cell(dev, day).count(card_id) for dev in self.developers), default=0)
+                   for day in self.days)
+
     def estimate_for(self, item: WorkItem) -> int | None:
         """The grid's estimate if one was set, else the card label's."""
         return self.estimates.get(item.card_id, item.estimate_half_days)
@@ -271,9 +280,9 @@ class Plan:
                             f"({format_half_days(plan.allocated(developer))} planned, "
                             f"{format_half_days(plan.available[developer])} available).")
         estimate = plan.estimate_for(item) if item is not None else None
-        if item is not None and estimate is not None and plan.planned(item.card_id) > estimate:
+        if item is not None and estimate is not None and plan.elapsed(item.card_id) > estimate:
             warnings.append(f"{item.customer}: {item.title} is planned for "
-                            f"{format_half_days(plan.planned(item.card_id))}, over its "
+                            f"{format_half_days(plan.elapsed(item.card_id))}, over its "
                             f"{format_half_days(estimate)} estimate.")
         return Outcome(plan, tuple(warnings))
 

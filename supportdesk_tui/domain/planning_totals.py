@@ -84,22 +84,34 @@ class CustomerTotal:
 
 @dataclass(frozen=True, slots=True)
 class ItemTotal:
-    """One work item: half days planned against its estimate (for the pool beside the grid)."""
+    """One work item: half days planned against its estimate (for the pool beside the grid).
+
+    ``planned`` is everyone's half days on it (it adds up with the people's and customers' totals);
+    ``elapsed`` is the card's own time (:meth:`Plan.elapsed`), what the estimate is compared with: two
+    people pairing on it for a whole day plan 1 d of it, not 2, while each still gives a day of capacity.
+    """
 
     item: WorkItem
     planned: int
     estimate: int | None
+    elapsed: int | None = None  # None: nobody pairs on it, so the same as ``planned``
+
+    @property
+    def counted(self) -> int:
+        """The half days set against the estimate: elapsed time, a pair's counted once."""
+        return self.planned if self.elapsed is None else self.elapsed
 
     @property
     def standing(self) -> Standing:
+        counted = self.counted
         if self.estimate is None:
-            planned = "not planned" if self.planned == 0 else f"{format_half_days(self.planned)} planned"
+            planned = "not planned" if counted == 0 else f"{format_half_days(counted)} planned"
             return Standing(Level.NONE, f"{planned}, no estimate")
-        if self.planned < self.estimate:
-            text = "not planned" if self.planned == 0 else \
-                f"{format_half_days(self.planned)} of {format_half_days(self.estimate)} planned"
+        if counted < self.estimate:
+            text = "not planned" if counted == 0 else \
+                f"{format_half_days(counted)} of {format_half_days(self.estimate)} planned"
             return Standing(Level.UNDER, text)
-        return _standing(Fraction(self.planned - self.estimate, 2), "over estimate", "")
+        return _standing(Fraction(counted - self.estimate, 2), "over estimate", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +163,6 @@ def plan_totals(plan: Plan, customers: Iterable[Customer] = (), pool: Iterable[W
     items = {**{i.card_id: i for i in pool}, **plan.items}
     blocked = {i.card_id for i in pool if i.blocked}  # the pool is Trello's word now; the plan's copy is older
     items = {cid: replace(i, blocked=True) if cid in blocked else i for cid, i in items.items()}
-    item_totals = tuple(ItemTotal(i, plan.planned(i.card_id), plan.estimate_for(i))
+    item_totals = tuple(ItemTotal(i, plan.planned(i.card_id), plan.estimate_for(i), plan.elapsed(i.card_id))
                         for i in sorted(items.values(), key=lambda i: (i.customer, i.title, i.card_id)))
     return PlanTotals(developers, customer_totals, item_totals, triage)

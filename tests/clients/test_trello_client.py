@@ -468,3 +468,23 @@ def test_request_budget_waits_for_the_window() -> None:
     assert slept == [6.0]  # until the first request leaves the 10 s window
     budget.acquire()
     assert slept == [6.0, 1.0]
+
+
+async def test_a_since_that_includes_its_own_action_is_still_no_change(client: TrelloClient, fake: TrelloFake,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether Trello's since=<action id> leaves that action out is not documented: if it is included, an
+    unchanged board must still read as unchanged (else every poll would reload every board)."""
+    baseline = await client.latest_action_id(BOARD)
+    assert baseline is not None
+    real = type(fake).r_board_actions
+
+    def inclusive(self: TrelloFake, ref: str, *, p: dict, actor: str) -> object:
+        answer = real(self, ref, p=p, actor=actor)
+        since = p.get("since")
+        return [{"id": since, "type": "updateCard", "date": "2026-11-25T09:00:00.000Z"}, *answer] if since else answer
+
+    monkeypatch.setattr(type(fake), "r_board_actions", inclusive)
+    assert await client.board_changed_since(BOARD, baseline) == (False, baseline)
+    fake.move_card_as_other_person(card_id(fake, "Export CSV"), "Done")
+    changed, newest = await client.board_changed_since(BOARD, baseline)
+    assert changed and newest != baseline

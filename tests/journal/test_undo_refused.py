@@ -15,8 +15,6 @@ from supportdesk_tui.services.container import Services
 from tests.journal.groove_refusals import RefuseClearing
 from tests.triage.fixtures import add_ticket
 
-pytest_plugins = ["tests.triage.fixtures"]
-
 
 @pytest.fixture
 async def services(make_services: Callable[..., Services]) -> AsyncIterator[Services]:

@@ -15,7 +15,6 @@ from supportdesk_tui.services.planning.actions import PUBLISH_KIND, due_instant
 if TYPE_CHECKING:
     from tests.planning.fixtures import TrelloEnv
 
-pytest_plugins = ["tests.planning.fixtures"]
 W48 = IsoWeek(2026, 48)
 MON, TUE, WED, THU, FRI = W48.days()
 

@@ -1,6 +1,6 @@
 """Fixtures for the stand-up tests: the demo's Trello (six customers and Support Epics) and a planned week.
 
-Use with ``pytest_plugins = ["tests.planning.fixtures", "tests.standup.fixtures"]``. The plan is made
+The Trello fixtures come from this folder's conftest. The plan is made
 through the planning service from the live pool, so its items carry the ids Trello has: ana and chloe
 share a card whose Support Epics copy exists (a pair), ben has a card without a copy, dev triages.
 """

@@ -24,7 +24,6 @@ from tests.standup.fixtures import WED, plan_week
 if TYPE_CHECKING:
     from tests.planning.fixtures import TrelloEnv
 
-pytest_plugins = ["tests.planning.fixtures"]
 ACME = DEMO_CUSTOMERS[0].board_id
 REASON = "Waiting for Acme's VAT format"
 COMMENT = f"Impediment: {REASON} (ana, 2026-11-25)"

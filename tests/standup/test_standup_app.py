@@ -20,7 +20,6 @@ from tests.support import settle
 if TYPE_CHECKING:
     from tests.planning.fixtures import TrelloEnv
 
-pytest_plugins = ["tests.planning.fixtures"]
 
 
 async def planned_week(make_services: Callable[..., Services]) -> Planned:

@@ -27,7 +27,6 @@ from tests.support import demo_config
 if TYPE_CHECKING:
     from tests.planning.fixtures import TrelloEnv
 
-pytest_plugins = ["tests.planning.fixtures"]
 GOLDEN = Path(__file__).parent / "golden"
 FOXGLOVE = DEMO_CUSTOMERS[5]
 

@@ -18,7 +18,6 @@ from tests.standup.fixtures import THU, TUE, W48, WED, other_person_comments, pl
 if TYPE_CHECKING:
     from tests.planning.fixtures import TrelloEnv
 
-pytest_plugins = ["tests.planning.fixtures"]
 BOARDS = len(DEMO_CUSTOMERS) + 1  # six customers and Support Epics
 
 

@@ -22,8 +22,6 @@ from supportdesk_tui.store import Store
 from tests.support import FAST_RETRIES
 from tests.triage.fixtures import ACME, BLUEBIRD, Processed, TrelloEnv, add_ticket, notes_with, ticket_url
 
-pytest_plugins = ["tests.triage.fixtures"]
-
 
 class Crash(Exception):
     """The process "dies": raised out of the store, so nothing after it runs (the journal does not catch it)."""

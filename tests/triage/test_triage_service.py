@@ -16,8 +16,6 @@ from supportdesk_tui.services.config_write import ConfigWriteError, add_email_do
 from supportdesk_tui.services.container import Services
 from tests.triage.fixtures import ACME, BLUEBIRD, TrelloEnv, add_ticket, notes_with, ticket_url
 
-pytest_plugins = ["tests.triage.fixtures"]
-
 
 @pytest.fixture
 async def services(make_services: Callable[..., Services]) -> AsyncIterator[Services]:
