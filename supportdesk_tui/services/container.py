@@ -57,7 +57,7 @@ class Services:
         self._standup: StandupService | None = None
         self._resuming = False
 
-    # The Boards and Planning workflows are imported on first use (a fifth of cold start otherwise).
+    # The Boards, Planning and Standup workflows are imported on first use (a fifth of cold start otherwise).
     # Their journal handlers must be registered before the journal replays anything, so the App calls
     # load_workflows() before resuming (after the first paint).
     @property
