@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -145,3 +146,18 @@ async def test_flagging_a_card_without_a_copy_labels_only_the_customer_side(serv
     assert outcome.ok and "Support Epics" not in outcome.confirmation
     assert label_names(trello, planned.solo.card_id).count(BLOCKED_LABEL) == 1
     assert blocked_labels(trello, SUPPORT_EPICS_BOARD_ID) == []
+
+
+async def test_another_machine_sees_the_flag_on_its_next_poll_of_boards(make_services: Callable[..., Services],
+                                                                       trello: TrelloEnv) -> None:
+    from supportdesk_tui.widgets.kanban import card_prompt
+
+    first = make_services()
+    target, source, _copy = await target_of(first)
+    await first.boards.refresh(ACME)
+    await first.boards.refresh(ACME)  # the change baseline is set: the next poll costs one small request
+    other = make_services(replace(first.settings, data_dir=first.settings.data_dir.parent / "other"))
+    assert (await other.standup.flag(target, REASON, "ben")).ok
+    update = await first.boards.refresh(ACME)
+    card = next(c for c in update.board.cards if c.id == source)
+    assert update.reloaded and card_prompt(card).plain.startswith("⛔ BLOCKED ")
