@@ -40,6 +40,12 @@ def _planning_screen(desk: Desk) -> Screen[Any]:
     return PlanningScreen(desk)
 
 
+def _standup_screen(desk: Desk) -> Screen[Any]:
+    from supportdesk_tui.screens.standup.screen import StandupScreen
+
+    return StandupScreen(desk)
+
+
 def escape_markdown(text: str) -> str:
     """Journal lines quote ticket subjects and server errors: show them as text, not as Markdown."""
     return "".join(f"\\{ch}" if ch in "\\`*_[]<>#|" else ch for ch in text)
@@ -56,6 +62,7 @@ class SupportDeskApp(App[None]):
         Binding("1", "show_mode('inbox')", "Inbox", id="app.inbox", tooltip="The Groove queue"),
         Binding("2", "show_mode('boards')", "Boards", id="app.boards", tooltip="Customers' Trello boards"),
         Binding("3", "show_mode('planning')", "Planning", id="app.planning", tooltip="Monday planning grid"),
+        Binding("4", "show_mode('standup')", "Standup", id="app.standup", tooltip="The daily stand-up"),
         Binding("r", "refresh_screen", "Refresh", id="app.refresh", tooltip="Refresh this screen now"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="All keys of this screen"),
         Binding("q", "request_quit", "Quit", id="app.quit", tooltip="Quit (asks if an action is in flight)"),
@@ -69,6 +76,7 @@ class SupportDeskApp(App[None]):
         self.add_mode("inbox", lambda: InboxScreen(self))
         self.add_mode("boards", lambda: _boards_screen(self))
         self.add_mode("planning", lambda: _planning_screen(self))
+        self.add_mode("standup", lambda: _standup_screen(self))
         self.register_theme(HOUSE_THEME)
         self.register_theme(PROJECTOR_THEME)
         self.theme = HOUSE_THEME.name
@@ -130,7 +138,7 @@ class SupportDeskApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         screen = self.screen
-        extra = ("## Everywhere\n`1` Inbox · `2` Boards · `3` Planning · `r` refresh · `?` help · "
+        extra = ("## Everywhere\n`1` Inbox · `2` Boards · `3` Planning · `4` Standup · `r` refresh · `?` help · "
                  "`ctrl+p` command palette · `q` quit")
         pending = await self.services.journal.pending_descriptions()
         if pending:
@@ -164,6 +172,7 @@ class SupportDeskApp(App[None]):
         yield SystemCommand("Inbox", "Show the Groove queue (1)", lambda: self.run_action("show_mode('inbox')"))
         yield SystemCommand("Boards", "Show the customers' boards (2)", lambda: self.run_action("show_mode('boards')"))
         yield SystemCommand("Planning", "Show the planning grid (3)", lambda: self.run_action("show_mode('planning')"))
+        yield SystemCommand("Standup", "Show the daily stand-up (4)", lambda: self.run_action("show_mode('standup')"))
         yield SystemCommand("Refresh", "Refresh this screen now (r)", self.action_refresh_screen)
         yield SystemCommand("Help", "All keys of this screen (?)", self.action_help)
         yield SystemCommand("Projector theme", "High-contrast light theme for the shared screen",

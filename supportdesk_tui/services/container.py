@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from supportdesk_tui.services.boards import BoardsService
     from supportdesk_tui.services.call import CallService
     from supportdesk_tui.services.planning.service import PlanningService
+    from supportdesk_tui.services.standup.service import StandupService
 
 
 class Services:
@@ -55,9 +56,10 @@ class Services:
         self._boards: BoardsService | None = None
         self._planning: PlanningService | None = None
         self._call: CallService | None = None
+        self._standup: StandupService | None = None
         self._resuming = False
 
-    # The Boards and Planning workflows are imported on first use (a fifth of cold start otherwise).
+    # The Boards, Planning and Standup workflows are imported on first use (a fifth of cold start otherwise).
     # Their journal handlers must be registered before the journal replays anything, so the App calls
     # load_workflows() before resuming (after the first paint).
     @property
@@ -87,12 +89,22 @@ class Services:
         return self._call
 
     @property
+    def standup(self) -> StandupService:
+        """The day's stand-up: the plan, what moved on the boards, commitments, triage; and impediments."""
+        if self._standup is None:
+            from supportdesk_tui.services.standup.service import StandupService
+
+            self._standup = StandupService(self.context, self.planning, self.boards)
+        return self._standup
+
+    @property
     def workflows_loaded(self) -> bool:
-        return self._boards is not None and self._planning is not None and self._call is not None
+        return (self._boards is not None and self._planning is not None and self._call is not None
+                and self._standup is not None)
 
     def load_workflows(self) -> None:
-        """Import and build the Boards, Planning and call services (registers their journal handlers)."""
-        _ = self.boards, self.planning, self.call
+        """Import and build the Boards, Planning, call and Standup services (registers their journal handlers)."""
+        _ = self.boards, self.planning, self.call, self.standup
 
     @property
     def pending_count(self) -> int:

@@ -33,13 +33,14 @@ import trello
 
 from supportdesk_tui.clients.errors import ApiError, UnavailableError, ValidationError
 from supportdesk_tui.clients.retry import RetryPolicy, call_with_retries
-from supportdesk_tui.clients.trello import parse
+from supportdesk_tui.clients.trello import activity, parse
 from supportdesk_tui.clients.trello.errors import WriteOutcomeUnknownError, already_there, map_error
 from supportdesk_tui.clients.trello.scrub import ScrubFilter, scrub
 from supportdesk_tui.clients.trello.session import RateLimitState, RebasingSession, RequestBudget
 from supportdesk_tui.domain.account import BoardOutline
 from supportdesk_tui.domain.boards import Board, BoardList, Card, Label, Member
 from supportdesk_tui.domain.redact import displayable
+from supportdesk_tui.domain.standup import CardEvent
 
 SERVICE = "Trello"
 __all__ = ["CHANGE_POLL_LIMIT", "AuthMode", "TrelloClient", "WriteOutcomeUnknownError"]
@@ -445,6 +446,50 @@ class TrelloClient:
             if mapped is None:
                 raise
         raise mapped
+
+    # ----------------------------------------------------------------- the stand-up
+
+    async def board_activity(self, board_id: str, since: datetime) -> tuple[Board, list[CardEvent], str | None]:
+        """The board (lists, visible cards, labels) and its list moves and comments since ``since``, in
+        ONE nested request; with the newest such action's id, the baseline for :meth:`card_events_since`.
+
+        UNCONFIRMED: that ``actions_since`` and ``actions_limit`` apply to the nested actions as the
+        board reference documents them for ``/boards/{id}/actions``; more than 1000 moves and comments
+        in a working day would be cut (the newest are kept).
+        """
+        path = f"/boards/{_ident(board_id, 'board id')}"
+        query = {**parse.board_query(), "actions": activity.STANDUP_FILTER, "actions_limit": "1000",
+                 "actions_since": parse.format_instant(since), "action_fields": activity.ACTION_FIELDS}
+
+        def job() -> tuple[Board, list[CardEvent], str | None]:
+            data = self._fetch("GET", path, query)
+            board = parse.parse_board(data)
+            self._remember(board.labels, board.members)
+            actions = parse.parse_actions(data.get("actions") if isinstance(data, Mapping) else None)
+            names = {m.id: m.username for m in board.members}
+            return board, activity.card_events(actions, names), (str(actions[0]["id"]) if actions else None)
+
+        return await self._call("board_activity", job, idempotent=True)
+
+    async def card_events_since(self, board_id: str, since: str | datetime) -> tuple[list[CardEvent], str | None]:
+        """``GET /boards/{id}/actions?since=…&filter=updateCard:idList,commentCard``: moves and comments
+        newer than ``since`` (an action id, or an instant), and the newest one's id (None: none)."""
+        path = f"/boards/{_ident(board_id, 'board id')}/actions"
+        after = parse.format_instant(since) if isinstance(since, datetime) else _ident(since, "action id")
+        query = {"since": after, "filter": activity.STANDUP_FILTER, "limit": "1000", "fields": activity.ACTION_FIELDS}
+
+        def job() -> tuple[list[CardEvent], str | None]:
+            actions = parse.parse_actions(self._fetch("GET", path, query))
+            names = {m.id: m.username for m in self._members.values()}
+            return activity.card_events(actions, names), (str(actions[0]["id"]) if actions else None)
+
+        return await self._call("card_events_since", job, idempotent=True)
+
+    async def remove_label(self, card_id: str, label_id: str) -> None:
+        """Take a label off a card; "not on the card" counts as success (see :func:`activity.not_on_card`)."""
+        path = f"/cards/{_ident(card_id, 'card id')}/idLabels/{_ident(label_id, 'label id')}"
+        await self._call("remove_label", lambda: self._fetch("DELETE", path), idempotent=True,
+                         tolerate=activity.not_on_card)
 
 
 def _ident(value: str, what: str) -> str:

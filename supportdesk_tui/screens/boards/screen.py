@@ -24,14 +24,17 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.boards import Board, Card
+from supportdesk_tui.domain.impediments import is_blocked
 from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.boards.dialogs import CardDetailScreen, DonePreviewScreen, EpicsScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.standup.dialogs import ImpedimentDialog
 from supportdesk_tui.services.boards import BoardsService, BoardUpdate, EpicsJob
 from supportdesk_tui.services.journal import Outcome
+from supportdesk_tui.services.standup.impediments import ImpedimentTarget
 from supportdesk_tui.widgets.banner import Banner
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.filter_box import FilterBox
@@ -76,6 +79,8 @@ class BoardsScreen(DeskScreen):
         Binding("e", "epics", "Support Epics", id="boards.epics", tooltip="The Support Epics board and sync status"),
         Binding("A", "agenda", "Agenda", id="boards.agenda", tooltip="The agenda for this customer's call"),
         Binding("slash", "filter", "Filter", id="boards.filter", tooltip="Filter cards by text"),
+        Binding("exclamation_mark", "impediment", "Impediment", id="boards.impediment",
+                tooltip="Flag the card as blocked (asks why), or clear its impediment"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="boards.clear_filter"),
     ]
     HELP = """
@@ -89,6 +94,8 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
 - `e`: the Support Epics board and its sync status (missing copies, duplicates, orphans), with repair keys
 - `A`: the agenda for this customer's call (since the last call), with a running total of Up next while cards move
 - `/`: filter by text; `escape` clears it
+- `!`: flag an impediment (asks a one-line reason; labels the card and its Support Epics copy Blocked and
+  comments why); `!` on a blocked card clears it
 """
 
     def __init__(self, desk: Desk) -> None:
@@ -420,6 +427,29 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             self.query_one("#filter", FilterBox).close()
         kanban = self.query_one(KanbanBoard)
         kanban.focus_column(kanban.current_column)
+
+    def action_impediment(self) -> None:
+        """`!`: flag an impediment on the card (the Standup screen's key, here for the card at hand)."""
+        card = self.current_card()
+        if card is None:
+            return
+        standup = self.desk.services.standup
+        target = standup.target_for(self._board_card(card.id) or card)
+        if is_blocked(card):
+            self._write_impediment(target, None, "")
+            return
+
+        def flag(reason: str | None) -> None:
+            if reason:
+                self._write_impediment(target, reason, standup.me())
+
+        self.app.push_screen(ImpedimentDialog(card.name, standup.me()), flag)
+
+    @work(group=WRITE_GROUP, exit_on_error=False)
+    async def _write_impediment(self, target: ImpedimentTarget, reason: str | None, developer: str) -> None:
+        standup = self.desk.services.standup
+        outcome = await (standup.flag(target, reason, developer) if reason else standup.clear(target))
+        self.post_message(WriteFinished(outcome, None, outcome.confirmation))
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Next customer", "The next customer's board (])", lambda: self.run_action("customer(1)"))
