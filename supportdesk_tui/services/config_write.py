@@ -18,6 +18,8 @@ from typing import Any
 
 import tomli_w
 
+from supportdesk_tui.domain.mail_domains import is_public_domain
+
 
 class ConfigWriteError(Exception):
     """The change could not be written; the text says why and what to do instead."""
@@ -31,6 +33,9 @@ def add_email_domain(path: Path, customer: str, domain: str) -> bool:
     domain = domain.strip().lower().lstrip("@")
     if "." not in domain or " " in domain or "@" in domain:
         raise ConfigWriteError(f"{domain!r} is not an email domain like \"acme.example\"")
+    if is_public_domain(domain):
+        raise ConfigWriteError(f"{domain} is a public mail domain (anyone can have an address there), so it "
+                               "cannot name a customer; pick the customer by hand for such senders")
     if not path.exists():
         raise ConfigWriteError(f"there is no config file at {path} to remember the domain in; add "
                                f"\"{domain}\" to email_domains of customer \"{customer}\" by hand")

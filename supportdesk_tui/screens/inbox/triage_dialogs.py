@@ -36,6 +36,15 @@ class CloseChoice:
     reply: str | None  # None: close without a reply
 
 
+class SpaceCheckbox(Checkbox, inherit_bindings=False):
+    """A checkbox that `space` ticks, leaving `enter` to the dialog (which confirms): `b` `enter` must
+    backlog wherever the focus happens to be."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_button", "Toggle", show=False),
+    ]
+
+
 class _Dialog(ModalScreen[object]):
     CSS_PATH = "triage_dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -56,6 +65,7 @@ class BacklogDialog(_Dialog):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "confirm", "Backlog", id="backlog.confirm", priority=True),
+        Binding("enter", "confirm", "Backlog", show=False),
         Binding("down", "customer(1)", "Next customer", show=False, id="backlog.next"),
         Binding("up", "customer(-1)", "Previous customer", show=False, id="backlog.previous"),
     ]
@@ -85,8 +95,7 @@ class BacklogDialog(_Dialog):
             yield Input(placeholder="type a customer's name", id="customer-filter")
             yield OptionList(id="customers")
             if self.unmapped_domain:
-                yield Checkbox(f"Remember {self.unmapped_domain} for the chosen customer (writes {self.config_path};"
-                               " comments in it are not kept, a .bak copy is)", id="remember")
+                yield SpaceCheckbox(self._remember_label(False), id="remember")
             yield Label("Card title")
             yield Input(value=t.title, placeholder="the card's title (required)", id="title")
             yield Static(id="preview")
@@ -96,6 +105,17 @@ class BacklogDialog(_Dialog):
     def on_mount(self) -> None:
         self._fill("")
         self.query_one("#customer-filter", Input).focus()
+
+    def _remember_label(self, ticked: bool) -> str:
+        """The box's state in words, not only as a glyph."""
+        if ticked:
+            return (f"Remember {self.unmapped_domain}: YES, it is added to the chosen customer in "
+                    f"{self.config_path} (a .bak copy is kept) · space: no")
+        return f"Remember {self.unmapped_domain} for the chosen customer: no, nothing is written · space: yes"
+
+    @on(Checkbox.Changed, "#remember")
+    def _remember_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = self._remember_label(event.value)
 
     def _fill(self, needle: str) -> None:
         wanted = needle.strip().casefold()
