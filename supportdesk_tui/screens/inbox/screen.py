@@ -45,6 +45,8 @@ class InboxScreen(DeskScreen):
         Binding("slash", "filter", "Filter", id="inbox.filter", tooltip="Filter by text"),
         Binding("m", "toggle_mine", "Mine", id="inbox.mine", tooltip="Only tickets assigned to me"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="inbox.clear_filter"),
+        Binding("N", "all_seen", "All seen", show=False, id="inbox.all_seen",
+                tooltip="Mark every NEW ticket as seen"),
     ]
     HELP = """
 ## Inbox
@@ -54,6 +56,8 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 - `enter`: open the ticket's thread
 - `/`: filter by text (number, customer, subject, sender); `escape` clears it
 - `m`: show only tickets assigned to me
+- `NEW` marks a ticket that arrived since you last looked: it stays (across polls and restarts) until the
+  cursor has rested on its row for a second; `N` marks them all seen
 - `b`: backlog to the customer's Trello board (`enter` confirms) · `a`: fix now (assign to me, timebox)
 - `u`: urgent (business impact) · `c`: close as fixed (optional reply) · `n`: private note
 - `z`: undo the last triage action while nothing newer happened to its ticket
@@ -66,6 +70,8 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         self._error: BaseException | None = None
         self._poll: Timer | None = None
         self._ticker: Timer | None = None
+        self._ticks = 0
+        self._resting: tuple[int, int] | None = None  # (ticket under the cursor, tick it arrived at)
 
     @property
     def _data(self) -> InboxData | None:
@@ -208,10 +214,34 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 
     def tick(self) -> None:
         """The 1 s countdown: memory only, changed cells only."""
+        self._ticks += 1
         if self._data is None:
             return
-        self.query_one(TicketTable).tick(self.desk.clock.now())
+        table = self.query_one(TicketTable)
+        table.tick(self.desk.clock.now())
+        self._settle_cursor(table)
         self._update_header()
+
+    def _settle_cursor(self, table: TicketTable) -> None:
+        """A NEW row the cursor has rested on since the previous tick is seen (a row the cursor only
+        passed over, or one the screen opened on before anyone looked, keeps its mark a moment longer)."""
+        resting = self._resting
+        if resting is None or resting[1] >= self._ticks or table.current_number() != resting[0]:
+            return
+        self._resting = None
+        if self.view.seen(resting[0]):
+            self._forget_marks([resting[0]])
+
+    def _forget_marks(self, numbers: list[int]) -> None:
+        self._sync_table()
+        self.run_worker(self.desk.services.inbox.mark_seen(numbers), name="mark_seen", group="inbox-seen",
+                        exit_on_error=False)
+
+    def action_all_seen(self) -> None:
+        """`N`: every NEW row is seen."""
+        numbers = self.view.all_seen()
+        if numbers:
+            self._forget_marks(numbers)
 
     def _update_header(self) -> None:
         header = self.query_one(DeskHeader)
@@ -269,7 +299,8 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 
     @on(TicketTable.Highlighted, "#tickets")
     def _row_highlighted(self, event: TicketTable.Highlighted) -> None:
-        self.view.seen(event.number)
+        if self._resting is None or self._resting[0] != event.number:
+            self._resting = (event.number, self._ticks)
 
     @on(TicketTable.Selected, "#tickets")
     def _open(self, event: TicketTable.Selected) -> None:
@@ -303,4 +334,5 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         self.triage_keys.undo()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
-        return self.triage_keys.palette_commands()
+        yield from self.triage_keys.palette_commands()
+        yield SystemCommand("Mark all seen", "Every NEW ticket is seen (N)", self.action_all_seen)
