@@ -61,7 +61,7 @@ async def test_the_box_says_its_state_and_enter_confirms_from_it(triage_app: Any
         dialog = pilot.app.screen
         assert isinstance(dialog, BacklogDialog)
         box = dialog.query_one("#remember", Checkbox)
-        assert "acme-group.example for the chosen customer: no" in str(box.label)
+        assert "acme-group.example for this customer? no" in str(box.label)
         await pilot.press(*"acme", "tab", "tab")
         assert dialog.focused is box
         await pilot.press("space")

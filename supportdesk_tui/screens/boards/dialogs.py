@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -27,6 +27,7 @@ from supportdesk_tui.screens.errors import describe_error
 from supportdesk_tui.services.boards import BoardsService, EpicsJob, EpicsView
 from supportdesk_tui.services.journal import Outcome
 from supportdesk_tui.widgets.banner import Banner
+from supportdesk_tui.widgets.desk_footer import DeskFooter
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.kanban import Column, KanbanBoard, card_prompt
 
@@ -80,7 +81,7 @@ class CardDetailScreen(_BoardsDeskScreen):
         yield Static(Text(""), id="card-ticket")
         with VerticalScroll(id="card-desc"):
             yield Static(Text(self.card.desc.strip() or "(no description)"))
-        yield Footer()
+        yield DeskFooter()
 
     def _summary(self) -> Text:
         card = self.card
@@ -219,7 +220,7 @@ Every card in a customer's Up next list should have exactly one copy here, linke
             with Vertical(id="epics-panel"):
                 yield Static(Text("Sync status: loading…"), id="epics-summary")
                 yield OptionList(id="issues")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).left = "Support Epics"

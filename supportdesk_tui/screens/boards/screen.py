@@ -20,7 +20,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.boards import Board, Card
@@ -32,6 +32,7 @@ from supportdesk_tui.screens.errors import describe_error
 from supportdesk_tui.services.boards import BoardsService, BoardUpdate, EpicsJob
 from supportdesk_tui.services.journal import Outcome
 from supportdesk_tui.widgets.banner import Banner
+from supportdesk_tui.widgets.desk_footer import DeskFooter
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.filter_box import FilterBox
 from supportdesk_tui.widgets.kanban import Column, KanbanBoard, card_prompt
@@ -118,7 +119,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         yield KanbanBoard(self._prompt, columns=4, id="kanban")
         yield Static(Text("No customers with a Trello board are configured ([[customers]] trello_board)."),
                      id="empty")
-        yield Footer()
+        yield DeskFooter()
 
     async def on_mount(self) -> None:
         self._poll = self.set_interval(self.desk.settings.trello.poll_seconds, self._poll_tick, name="boards-poll")

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.sla import GLYPHS, SlaStatus, describe_policy
@@ -30,6 +30,7 @@ from supportdesk_tui.screens.inbox.triage_keys import TRIAGE_BINDINGS, TriageFin
 from supportdesk_tui.screens.inbox.view import InboxView
 from supportdesk_tui.services.inbox import InboxData
 from supportdesk_tui.widgets.banner import Banner
+from supportdesk_tui.widgets.desk_footer import DeskFooter
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.filter_box import FilterBox
 from supportdesk_tui.widgets.ticket_table import Row, TicketTable
@@ -84,7 +85,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         yield Banner(id="banner")
         yield FilterBox(placeholder="Filter: number, customer, subject or sender (escape clears)", id="filter")
         yield TicketTable(id="tickets", now=self.desk.clock.now, status_style=self._status_style)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._poll = self.set_interval(self.desk.settings.groove.poll_seconds, self._poll_tick, name="inbox-poll")

@@ -36,6 +36,9 @@ class CloseChoice:
     reply: str | None  # None: close without a reply
 
 
+SHORT_ROWS = 34  # below this many terminal rows the backlog dialog packs itself tighter
+
+
 class SpaceCheckbox(Checkbox, inherit_bindings=False):
     """A checkbox that `space` ticks, leaving `enter` to the dialog (which confirms): `b` `enter` must
     backlog wherever the focus happens to be."""
@@ -103,15 +106,24 @@ class BacklogDialog(_Dialog):
             yield Static(Text("enter backlog · tab next field · escape cancel", style="dim"), classes="hint")
 
     def on_mount(self) -> None:
+        self._fit()
         self._fill("")
         self.query_one("#customer-filter", Input).focus()
 
     def _remember_label(self, ticked: bool) -> str:
-        """The box's state in words, not only as a glyph."""
+        """The box's state in words, not only as a glyph (the file is named; a .bak copy is kept)."""
+        name = self.config_path.rsplit("/", 1)[-1]
         if ticked:
-            return (f"Remember {self.unmapped_domain}: YES, it is added to the chosen customer in "
-                    f"{self.config_path} (a .bak copy is kept) · space: no")
-        return f"Remember {self.unmapped_domain} for the chosen customer: no, nothing is written · space: yes"
+            return f"Remember {self.unmapped_domain} for this customer? YES, written to {name} (space: no)"
+        return f"Remember {self.unmapped_domain} for this customer? no, nothing written (space: yes)"
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """On a short terminal (24 rows) the fields go borderless and the lists shorter, so the preview
+        and the hint stay on screen."""
+        self.query_one("#dialog").set_class(self.app.size.height < SHORT_ROWS, "-short")
 
     @on(Checkbox.Changed, "#remember")
     def _remember_changed(self, event: Checkbox.Changed) -> None:

@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.plan_export import planned_cards
@@ -51,6 +51,7 @@ from supportdesk_tui.screens.planning.dialogs import (
 from supportdesk_tui.services.planning.service import PlanningService, Pool, RotaChoice
 from supportdesk_tui.themes import HOUSE_THEME, PROJECTOR_THEME
 from supportdesk_tui.widgets.banner import Banner
+from supportdesk_tui.widgets.desk_footer import DeskFooter
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.plan_grid import MIN_DAY_WIDTH, WHO_WIDTH, PlanGrid, TotalsPanel
 
@@ -122,7 +123,7 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         with Horizontal(id="below"):
             yield TotalsPanel(id="customers")
             yield TotalsPanel(id="pool")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._week = self.service.this_week()
