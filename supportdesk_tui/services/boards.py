@@ -245,6 +245,11 @@ class BoardsService:
         if issue.kind is IssueKind.TO_DONE:
             assert issue.copy is not None
             return await journal.submit(TO_DONE, {"link": issue.link, "name": name, "copy_id": issue.copy.id})
+        if issue.kind is IssueKind.LEFT_UP_NEXT:  # the source went back from Up next: archive its copies
+            assert issue.copy is not None
+            outcomes = [await journal.submit(ORPHAN, {"link": issue.link, "name": copy.name, "copy_id": copy.id})
+                        for copy in (issue.copy, *issue.extras)]
+            return next((o for o in outcomes if o.status != "done"), outcomes[-1])
         if issue.kind is IssueKind.DUPLICATE:  # keep the copy the panel showed, if it is still there
             return await journal.submit(DEDUPE, {"link": issue.link, "name": name, "want_done": None,
                                                  "keep": issue.copy.id if issue.copy else None})

@@ -32,7 +32,7 @@ from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.kanban import Column, KanbanBoard, card_prompt
 
 KIND_WORDS = {IssueKind.MISSING: "missing", IssueKind.DUPLICATE: "duplicate", IssueKind.ORPHAN: "orphan",
-              IssueKind.TO_DONE: "to Done"}
+              IssueKind.TO_DONE: "to Done", IssueKind.LEFT_UP_NEXT: "left Up next"}
 
 
 class _BoardsDeskScreen(DeskScreen):
@@ -172,6 +172,15 @@ class DonePreviewScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class IssueList(OptionList):
+    """The sync panel's list: `j`/`k` move like `↓`/`↑`, as everywhere else."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="boards.epics.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="boards.epics.up"),
+    ]
+
+
 class EpicsLoaded(Message):
     def __init__(self, view: EpicsView) -> None:
         super().__init__()
@@ -204,8 +213,10 @@ Every card in a customer's Up next list should have exactly one copy here, linke
 - ⧉ duplicate: two or more copies of one card (repair: archive the extras)
 - ? orphan: a copy whose source card is archived or gone (repair: archive the copy)
 - → to Done: the source is finished but its copy is not in Done (repair: move it)
+- ← left Up next: the source went back to another list, such as New Issues (repair: archive its copy)
 
-`f` repairs the highlighted problem, `F` all of them; `r` refreshes; `escape` goes back.
+`j`/`k` or the arrows move in the list; `f` repairs the highlighted problem, `F` all of them; `r` refreshes;
+`escape` goes back.
 """
 
     def __init__(self, desk: Desk) -> None:
@@ -219,12 +230,16 @@ Every card in a customer's Up next list should have exactly one copy here, linke
             yield KanbanBoard(self._prompt, id="epics-board")
             with Vertical(id="epics-panel"):
                 yield Static(Text("Sync status: loading…"), id="epics-summary")
-                yield OptionList(id="issues")
+                yield IssueList(id="issues")
         yield DeskFooter()
 
     def on_mount(self) -> None:
-        self.query_one(DeskHeader).left = "Support Epics"
+        self._header_left()
         self.load_view()
+
+    def _header_left(self) -> None:
+        pair = " + ".join(self.desk.triage_pair()) or "not set"
+        self.query_one(DeskHeader).left = f"Support Epics · triage: {pair}"
 
     def _prompt(self, card: Card) -> Text:
         return card_prompt(card)
@@ -258,7 +273,10 @@ Every card in a customer's Up next list should have exactly one copy here, linke
         columns = [Column(lst.id, lst.name, view.board.cards_in(lst.id)) for lst in view.board.lists]
         await self.query_one(KanbanBoard).show(columns)
         zone = ZoneInfo(self.desk.settings.sla.timezone)
-        self.query_one(DeskHeader).right = (f"· {view.board.name} · {len(view.board.cards)} cards · synced "
+        # The board's name only when it says more than the screen's title already does.
+        name = "" if view.board.name.strip().casefold() == "support epics" else f"· {view.board.name} "
+        self._header_left()
+        self.query_one(DeskHeader).right = (f"{name}· {len(view.board.cards)} cards · synced "
                                             f"{view.synced_at.astimezone(zone):%H:%M:%S}")
         status = view.status
         summary = Text("Sync status\n", style="bold")
@@ -284,7 +302,8 @@ Every card in a customer's Up next list should have exactly one copy here, linke
         detail = {IssueKind.MISSING: " (its copy sits in Done)" if issue.copy else "",
                   IssueKind.DUPLICATE: f" ({len(issue.extras) + 1} copies)",
                   IssueKind.ORPHAN: " (source archived or gone)",
-                  IssueKind.TO_DONE: f" (source in {issue.source_list})"}[issue.kind]
+                  IssueKind.TO_DONE: f" (source in {issue.source_list})",
+                  IssueKind.LEFT_UP_NEXT: f" (source back in {issue.source_list})"}[issue.kind]
         text.append(f"\n{name}{detail}", style="")
         return text
 

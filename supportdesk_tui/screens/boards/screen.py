@@ -254,20 +254,21 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
     def _update_header(self) -> None:
         header = self.query_one(DeskHeader)
         customers = self.service.customers
+        triage = f"· triage: {' + '.join(self.desk.triage_pair()) or 'not set'} "
         if not customers:
-            header.left, header.right = "Boards", "· no customers configured"
+            header.left, header.right = "Boards", f"{triage}· no customers configured"
             return
         header.left = f"Boards · {customers[self._index].name} ({self._index + 1}/{len(customers)})"
         board = self._board
         if board is None:
-            header.right = "· offline" if self._error is not None else "· loading…"
+            header.right = triage + ("· offline" if self._error is not None else "· loading…")
             return
         synced = self._local(self._synced).strftime("%H:%M:%S") if self._synced else "never"
         state = "OFFLINE, " if self._error is not None else ""
         pending = self.desk.pending_actions()
         extra = f" · {pending} pending action(s)" if pending else ""
         filt = f" · filter: {self._filter}" if self._filter else ""
-        header.right = f"· {len(board.cards)} cards{filt}{extra} · {state}synced {synced}"
+        header.right = f"{triage}· {len(board.cards)} cards{filt}{extra} · {state}synced {synced}"
 
     # --- keys ---------------------------------------------------------------------------------------
     async def action_customer(self, delta: int) -> None:
