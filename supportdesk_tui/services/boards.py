@@ -1,8 +1,8 @@
 """Boards, the I/O side: customer boards kept fresh cheaply, card moves, the Support Epics sync, done-and-notify.
 
-Reads: each board is loaded in one request and cached here; after that a poll costs one small
-``actions?since=`` request and the board is reloaded only when something happened. The load carries no
-action id, so the first poll of a board sets the baseline (and reloads once); later unchanged polls cost 1.
+Reads: each board is loaded in one request and cached here, together with the id of its newest action
+(from the same answer); after that a poll costs one small ``actions?since=`` request and the board is
+reloaded only when something happened, so an unchanged poll costs 1 request from the very first one.
 
 Writes all go through the journal (one kind per workflow, each step idempotent), so a crash, a quit or a
 network fault half-way is finished by :meth:`Journal.resume` on the next start without doing anything twice:
@@ -175,8 +175,10 @@ class BoardsService:
                 if not changed:
                     self._boards[board_id] = replace(cached, action_id=newest, synced_at=now)
                     return BoardUpdate(cached.board, False, now)
-            board = await trello.load_board(board_id)
-            self._boards[board_id] = _Cached(board, newest, now)
+            # The board and its change baseline come from one answer: a cold start loads each board once
+            # and its first poll is one small request, like every later one.
+            board, baseline = await trello.load_board_with_baseline(board_id)
+            self._boards[board_id] = _Cached(board, baseline or newest, now)
             customer = self.customer_for(board_id)
             jobs: tuple[EpicsJob, ...] = ()
             if cached is not None and customer and self.epics_board_id:

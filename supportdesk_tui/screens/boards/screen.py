@@ -42,9 +42,10 @@ WRITE_GROUP = "boards-write"
 
 
 class BoardLoaded(Message):
-    def __init__(self, board_id: str, update: BoardUpdate) -> None:
+    def __init__(self, board_id: str, update: BoardUpdate, poll: int = 0) -> None:
         super().__init__()
         self.board_id, self.update = board_id, update
+        self.poll = poll  # which poll (in the order they started) brought this board
 
 
 class BoardFailed(Message):
@@ -98,6 +99,10 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         self._filter = ""
         self._optimistic: dict[str, str] = {}  # card id -> list id it is shown in until Trello answers
         self._queued: set[str] = set()  # of those, moves the journal holds until Trello is back
+        # Of those, moves Trello confirmed, by the number of polls started when it did: the card stays shown
+        # where it went until a poll that started after that comes back (an older one may predate the move).
+        self._confirmed: dict[str, int] = {}
+        self._polls_started = 0
         self._poll: Timer | None = None
         self._failures = 0  # polls in a row that failed: back off to every 2nd, 4th, 8th tick
         self._ticks = 0
@@ -155,12 +160,14 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         board_id = self.board_id
         if board_id is None:
             return
+        self._polls_started += 1
+        poll = self._polls_started
         try:
             update = await self.service.refresh(board_id)
         except Exception as exc:  # shown as a banner; the board stays as it was
             self.post_message(BoardFailed(board_id, exc))
             return
-        self.post_message(BoardLoaded(board_id, update))
+        self.post_message(BoardLoaded(board_id, update, poll))
 
     def _refresh_running(self) -> bool:
         return any(w.group == REFRESH_GROUP and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
@@ -191,6 +198,10 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             for card_id in self._queued:
                 self._optimistic.pop(card_id, None)  # the queued moves have run: Trello's board is the truth
             self._queued.clear()
+        for card_id, confirmed_at in list(self._confirmed.items()):
+            if message.poll > confirmed_at:  # this poll started after Trello confirmed the move
+                del self._confirmed[card_id]
+                self._optimistic.pop(card_id, None)
         await self._redraw()
 
     def on_board_failed(self, message: BoardFailed) -> None:
@@ -313,8 +324,14 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         where = ""
         if message.card_id is not None and outcome.status == "pending":
             self._queued.add(message.card_id)  # keep showing it where it is going
+        elif message.card_id is not None and outcome.status == "done":
+            self._queued.discard(message.card_id)
+            # Trello has it: keep showing the card there until a poll started from now on brings the board
+            # (the board held here, and any poll already under way, predate the move).
+            self._confirmed[message.card_id] = self._polls_started
         elif message.card_id is not None:
             self._queued.discard(message.card_id)
+            self._confirmed.pop(message.card_id, None)
             self._optimistic.pop(message.card_id, None)
             original = self._board_card(message.card_id)
             lst = next((x for x in self._board.lists if original and x.id == original.list_id), None) \
@@ -371,7 +388,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == WRITE_GROUP and event.state is WorkerState.ERROR:
-            self._optimistic = {k: v for k, v in self._optimistic.items() if k in self._queued}
+            self._optimistic = {k: v for k, v in self._optimistic.items() if k in self._queued or k in self._confirmed}
             self.notify(describe_error(event.worker.error or RuntimeError("unknown")), title="Could not do that",
                         severity="error", markup=False)
             self.call_next(self._redraw)
