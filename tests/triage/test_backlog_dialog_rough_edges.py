@@ -81,7 +81,8 @@ def test_the_summary_groove_cut_is_cut_back_to_a_whole_word() -> None:
                     summary=first[:100])  # Groove sends the first 100 characters
     assert first[:100].endswith("straight afte")
     desc = card_description(ticket, Customer("Acme Ltd", "b1", ("acme.example",)), ticket_url(7), "UTC")
-    assert desc.splitlines()[0] == "Since the updates, every single login attempt fails with the message 'invalid session' straight…"
+    assert desc.splitlines()[0] == ("Since the updates, every single login attempt fails with the message "
+                                    "'invalid session' straight…")
     short = card_description(Ticket(number=8, title="x", state="opened", created_at=ticket.created_at,
                                     updated_at=ticket.created_at, summary="Short and whole."),
                              Customer("Acme Ltd", "b1", ()), ticket_url(8), "UTC")
