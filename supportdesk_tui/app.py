@@ -23,6 +23,7 @@ from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.inbox.screen import InboxScreen
 from supportdesk_tui.services.container import Services
+from supportdesk_tui.services.journal import Outcome
 from supportdesk_tui.themes import HOUSE_THEME, PROJECTOR_THEME
 
 
@@ -65,6 +66,7 @@ class SupportDeskApp(App[None]):
         self.settings = settings
         self.services = services
         self.clock = clock
+        services.journal.on_earlier = self._earlier_finished
         self.add_mode("inbox", lambda: InboxScreen(self))
         self.add_mode("boards", lambda: _boards_screen(self))
         self.add_mode("planning", lambda: _planning_screen(self))
@@ -88,11 +90,16 @@ class SupportDeskApp(App[None]):
     @work(group="journal-resume", exit_on_error=False)
     async def _resume_journal(self) -> None:
         for outcome in await self.services.resume_journal() or ():
-            if outcome.status == "done":
-                self.notify(outcome.message, title="Finished an earlier action", markup=False)
-            elif outcome.status == "failed":
-                self.notify(outcome.message, title="An earlier action failed", severity="error", markup=False,
-                            timeout=15)
+            self._earlier_finished(outcome)
+
+    def _earlier_finished(self, outcome: Outcome) -> None:
+        """How an action from earlier (a replay, or one a newer action ran first) ended: the same toast
+        whichever way it was finished."""
+        if outcome.status == "done":
+            self.notify(outcome.message, title="Finished an earlier action", markup=False)
+        elif outcome.status == "failed":
+            self.notify(outcome.message, title="An earlier action failed", severity="error", markup=False,
+                        timeout=15)
 
     async def on_unmount(self) -> None:
         await self.services.aclose()
