@@ -138,6 +138,8 @@ class SupportDeskApp(App[None]):
         screen = self.screen
         extra = ("## Everywhere\n`1` Inbox · `2` Boards · `3` Planning · `r` refresh · `?` help · "
                  "`ctrl+p` command palette · `q` quit")
+        if isinstance(screen, DeskScreen) and screen.error_detail:
+            extra += f"\n\n## The last error, in full\n{escape_markdown(screen.error_detail)}"
         pending = await self.services.journal.pending_descriptions()
         if pending:
             extra += "\n\n## Actions in flight (journaled; they finish when the service answers)\n" + "\n".join(

@@ -23,7 +23,7 @@ from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
-from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.errors import describe_error, failure_sentence
 from supportdesk_tui.services.boards import BoardsService, EpicsJob, EpicsView
 from supportdesk_tui.services.journal import Outcome
 from supportdesk_tui.widgets.banner import Banner
@@ -256,15 +256,21 @@ Every card in a customer's Up next list should have exactly one copy here, linke
             return
         error = event.worker.error or RuntimeError("unknown error")
         if event.worker.group == "epics-view":
-            self.query_one(Banner).show(f"⚠ Could not read the boards: {describe_error(error)} (press r to retry).")
+            self.note_error(error, "reading the boards")
+            self.query_one(Banner).show("⚠ " + failure_sentence(
+                error, doing="reading the boards", then="press r to try again (? shows the detail)"))
         elif event.worker.group == "epics-repair":
-            self.notify(describe_error(error), title="Repair failed", severity="error", markup=False)
+            self.note_error(error, "repairing Support Epics")
+            self.notify(failure_sentence(error, doing="repairing Support Epics",
+                                         then="what is journaled finishes when Trello answers"),
+                        title="Repair failed", severity="error", markup=False)
 
     async def on_epics_loaded(self, message: EpicsLoaded) -> None:
         view = self._view = message.view
         if view.jobs:
             self._follow_up(view.jobs)
         banner = self.query_one(Banner)
+        self.note_error(None)
         if view.failed:
             banner.show("⚠ Not loaded: " + "; ".join(f"{name} ({why})" for name, why in view.failed.items())
                         + ". Orphans cannot be told apart until every board loads.")

@@ -28,7 +28,7 @@ from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.boards.dialogs import CardDetailScreen, DonePreviewScreen, EpicsScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
-from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.errors import credential_refused, failure_sentence
 from supportdesk_tui.services.boards import BoardsService, BoardUpdate, EpicsJob
 from supportdesk_tui.services.journal import Outcome
 from supportdesk_tui.widgets.banner import Banner
@@ -162,6 +162,8 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             return
         self._polls_started += 1
         poll = self._polls_started
+        if self._error is not None and credential_refused(self._error):
+            await self.desk.services.renew_credentials()  # `r` after a refused key or token: read them again
         try:
             update = await self.service.refresh(board_id)
         except Exception as exc:  # shown as a banner; the board stays as it was
@@ -176,6 +178,8 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
     def _poll_tick(self) -> None:
         if self.app.screen is not self or self._refresh_running():
             return  # another screen or a dialog is on top, or the last poll is still out: skip, never queue
+        if self._error is not None and credential_refused(self._error):
+            return  # the same key and token would be refused again: wait for `r`
         self._ticks += 1
         if self._failures and self._ticks % (1 << min(self._failures, 3)):
             return  # offline: try less often (r still retries at once)
@@ -191,6 +195,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         if message.board_id != self.board_id:
             return  # the user moved on to another customer; the service cached it for later
         self._board, self._synced, self._error = message.update.board, message.update.synced_at, None
+        self.note_error(None)
         self._failures = 0
         self.query_one(Banner).hide()
         self.service_answered()  # back online: the services replay what was queued, in order
@@ -209,11 +214,15 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             return
         self._error = message.error
         self._failures += 1
+        customer = self.service.customer_for(message.board_id)
+        doing = f"loading {customer}'s board" if customer else "loading the board"
+        self.note_error(message.error, doing)
         when = self._local(self._synced).strftime("%a %H:%M") if self._synced else None
-        poll = f"{self.desk.settings.trello.poll_seconds:g}"
-        shown = f"Showing the board as of {when}" if when else "Nothing to show yet"
-        self.query_one(Banner).show(f"⚠ Offline: {describe_error(message.error)}. {shown}; retrying every {poll} s "
-                                    "(press r to retry now).")
+        shown = f"showing the board as of {when}" if when else "nothing to show yet"
+        then = f"{shown}, trying again less and less often (r retries now, ? shows the detail)"
+        sentence = failure_sentence(message.error, doing=doing, then=then)
+        refused = credential_refused(message.error)
+        self.query_one(Banner).show(f"⚠ {sentence}" if refused else f"⚠ Offline: {sentence}")
         self._update_header()
 
     @work(group=WRITE_GROUP, exit_on_error=False)
@@ -275,7 +284,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             header.right = triage + ("· offline" if self._error is not None else "· loading…")
             return
         synced = self._local(self._synced).strftime("%H:%M:%S") if self._synced else "never"
-        state = "OFFLINE, " if self._error is not None else ""
+        state = "" if self._error is None else "REFUSED, " if credential_refused(self._error) else "OFFLINE, "
         pending = self.desk.pending_actions()
         extra = f" · {pending} pending action(s)" if pending else ""
         filt = f" · filter: {self._filter}" if self._filter else ""
@@ -389,8 +398,10 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == WRITE_GROUP and event.state is WorkerState.ERROR:
             self._optimistic = {k: v for k, v in self._optimistic.items() if k in self._queued or k in self._confirmed}
-            self.notify(describe_error(event.worker.error or RuntimeError("unknown")), title="Could not do that",
-                        severity="error", markup=False)
+            error = event.worker.error or RuntimeError("unknown")
+            self.note_error(error, "writing to Trello")
+            self.notify(failure_sentence(error, doing="writing to Trello", then="nothing more was sent"),
+                        title="Could not do that", severity="error", markup=False)
             self.call_next(self._redraw)
 
     def action_epics(self) -> None:

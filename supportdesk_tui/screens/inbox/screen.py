@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState
 from supportdesk_tui.domain.sla import GLYPHS, SlaStatus, describe_policy
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.desk import Desk
-from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.errors import credential_refused, failure_sentence
 from supportdesk_tui.screens.inbox.messages import InboxFailed, InboxLoaded
 from supportdesk_tui.screens.inbox.ticket_detail import TicketDetailScreen
 from supportdesk_tui.screens.inbox.triage_keys import TRIAGE_BINDINGS, TriageFinished, TriageKeys
@@ -113,6 +113,8 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 
     @work(group=REFRESH_GROUP, exclusive=True, exit_on_error=False)
     async def refresh_inbox(self) -> None:
+        if self._error is not None and credential_refused(self._error):
+            await self.desk.services.renew_credentials()  # `r` after a refused token: read it again
         data = await self.desk.services.inbox.refresh()
         self.post_message(InboxLoaded(data))
 
@@ -123,6 +125,8 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
     def _poll_tick(self) -> None:
         if self._refresh_running():
             return  # never queue or cancel a refresh that is still on its way
+        if self._error is not None and credential_refused(self._error):
+            return  # the same token would be refused again: wait for `r` (after `supportdesk login`)
         self.refresh_inbox()
 
     def action_refresh(self) -> None:
@@ -138,6 +142,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         if not data.from_cache:
             self.service_answered()  # back online: the services replay what was queued, in order
             self._error = None
+            self.note_error(None)
             self.query_one(Banner).hide()
             self._announce(data)
         if not self.view.load(data):
@@ -151,6 +156,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 
     def on_inbox_failed(self, message: InboxFailed) -> None:
         self._error = message.error
+        self.note_error(message.error, "syncing the queue")
         self._show_banner(info=False)
         self._update_header()
 
@@ -169,9 +175,10 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         when = self._local(synced).strftime("%a %H:%M") if synced else "never"
         poll = f"{self.desk.settings.groove.poll_seconds:g}"
         if self._error is not None:
-            text = (f"⚠ Offline: {describe_error(self._error)}. Showing the queue as of {when}; "
-                    f"retrying every {poll} s (press r to retry now).")
-            self.query_one(Banner).show(text)
+            then = f"showing the queue as of {when}, retrying every {poll} s (r retries now, ? shows the detail)"
+            sentence = failure_sentence(self._error, doing="syncing the queue", then=then)
+            refused = credential_refused(self._error)
+            self.query_one(Banner).show(f"⚠ {sentence}" if refused else f"⚠ Offline: {sentence}")
         elif info:
             self.query_one(Banner).show(f"⟳ Showing the cached queue as of {when} while Groove answers…", info=True)
 
@@ -250,14 +257,19 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         triage = " + ".join(self.desk.triage_pair()) or "not set"
         left = f"Inbox · triage: {triage} · {describe_policy(settings.sla)}"
         data = self._data
-        if data is None:
-            header.left, header.right = left, "· loading…"
+        if data is None:  # nothing to show yet: say why, never "loading" under a banner saying it failed
+            failed = "· token refused" if self._error is not None and credential_refused(self._error) else \
+                "· offline, nothing cached yet"
+            header.left, header.right = left, failed if self._error is not None else "· loading…"
             return
         counts = self.view.counts(self.desk.clock.now())
         parts = [f"{counts[s]} {GLYPHS[s]} {s.value}" for s in
                  (SlaStatus.OK, SlaStatus.AT_RISK, SlaStatus.BREACHED, SlaStatus.PAUSED) if counts[s]]
         synced = self._local(data.synced_at).strftime("%H:%M:%S") if data.synced_at else "never"
-        state = "OFFLINE, " if self._error is not None else ("cached, " if data.from_cache else "")
+        if self._error is None:
+            state = "cached, " if data.from_cache else ""
+        else:
+            state = "TOKEN REFUSED, " if credential_refused(self._error) else "OFFLINE, "
         pending = self.desk.pending_actions()
         extra = f" · {pending} pending action(s)" if pending else ""
         mine = " · mine only" if self.view.mine else ""

@@ -35,7 +35,7 @@ from supportdesk_tui.domain.rota import TriagePair, eligible_people
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
-from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.errors import describe_error, failure_sentence
 from supportdesk_tui.screens.planning.dialogs import (
     ConfirmationsScreen,
     EstimateChoice,
@@ -101,6 +101,7 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         self._source = "new"
         self._rota: RotaChoice | None = None
         self._pool: Pool | None = None
+        self._pool_failed = False  # the last pool load failed: the header must not say "loading"
         self._theme_before: str | None = None
         self._week: IsoWeek | None = None
 
@@ -168,7 +169,12 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
                 "planning-publish": "Publishing stopped", "planning-rota": "The rota could not be saved",
                 }.get(event.worker.group, "Something failed")
         if event.worker.group == "planning-pool":
-            self.query_one(Banner).show(f"⚠ {what}: {error}. The saved plan still shows; press r to retry.")
+            failure = event.worker.error or RuntimeError("unknown error")
+            self._pool_failed = True
+            self.note_error(failure, "loading the Up next pool")
+            self.query_one(Banner).show("⚠ " + failure_sentence(
+                failure, doing="loading the Up next pool", then="the saved plan still shows; press r to retry"))
+            self._update_header()
         else:
             self.notify(f"{what}: {error}", severity="error", markup=False, timeout=10)
 
@@ -181,6 +187,7 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
 
     def on_pool_loaded(self, message: PoolLoaded) -> None:
         self._pool = message.pool
+        self._pool_failed = False
         banner = self.query_one(Banner)
         if message.pool.problems:
             banner.show("⚠ Some boards could not be read: " + "; ".join(message.pool.problems), info=True)
@@ -236,7 +243,7 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         state = {"saved": "saved", "last week": "from last week, not saved yet", "new": "new plan"}.get(self._source,
                                                                                                     "")
         if self._pool is None:
-            pool = "loading the Up next pool…"
+            pool = "Up next pool not loaded (r retries)" if self._pool_failed else "loading the Up next pool…"
         else:
             zone = ZoneInfo(self.desk.settings.sla.timezone)
             at = self._pool.loaded_at.astimezone(zone).strftime("%H:%M") if self._pool.loaded_at else "never"
