@@ -7,9 +7,15 @@ a log line and to the help screen (`?`), only when asked.
 
 from __future__ import annotations
 
-from supportdesk_tui.services.errors import credential_refused, detail, failure_sentence, speaks_for_itself
+from supportdesk_tui.services.errors import (
+    credential_refused,
+    detail,
+    failure_sentence,
+    problem,
+    speaks_for_itself,
+)
 
-__all__ = ["credential_refused", "describe_error", "detail", "failure_sentence"]
+__all__ = ["credential_refused", "describe_error", "detail", "failure_sentence", "problem"]
 
 
 def describe_error(error: BaseException) -> str:

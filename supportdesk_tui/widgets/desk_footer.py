@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey  # not re-exported; textual is pinned (see README)
 
 FIRST_ACTIONS = ("help", "request_quit")
 """The App's `?` and `q` (by action, so a remapped key keeps its place)."""

@@ -52,7 +52,8 @@ async def test_an_unreachable_trello_is_one_sentence_with_the_detail_on_help(mak
         await settle(pilot, rounds=5)
         planning = pilot.app.screen
         banner = str(planning.query_one(Banner).render())
-        assert banner.startswith("⚠ Trello could not be reached (connection refused) while loading the Up next pool")
+        assert banner.startswith("⚠ The Up next pool could not be loaded from Trello: Trello could not be reached "
+                                 "(connection refused); the saved plan still shows")
         header = planning.query_one(DeskHeader).right
         assert "loading the Up next pool" not in header and "not loaded" in header
 

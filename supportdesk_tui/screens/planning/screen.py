@@ -35,7 +35,8 @@ from supportdesk_tui.domain.rota import TriagePair, eligible_people
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
-from supportdesk_tui.screens.errors import describe_error, failure_sentence
+from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.errors import problem as failure_problem
 from supportdesk_tui.screens.planning.dialogs import (
     ConfirmationsScreen,
     EstimateChoice,
@@ -172,8 +173,8 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
             failure = event.worker.error or RuntimeError("unknown error")
             self._pool_failed = True
             self.note_error(failure, "loading the Up next pool")
-            self.query_one(Banner).show("⚠ " + failure_sentence(
-                failure, doing="loading the Up next pool", then="the saved plan still shows; press r to retry"))
+            self.query_one(Banner).show(f"⚠ {what}: {failure_problem(failure)}; the saved plan still shows, press r to "
+                                        "retry (? shows the detail).")
             self._update_header()
         else:
             self.notify(f"{what}: {error}", severity="error", markup=False, timeout=10)
