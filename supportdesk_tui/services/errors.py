@@ -7,6 +7,8 @@ type when the container first builds it, so nothing heavy is imported to answer 
 
 from __future__ import annotations
 
+import json
+
 from supportdesk_tui.clients.errors import (
     ApiError,
     AuthError,
@@ -94,10 +96,9 @@ def failure_sentence(error: BaseException, *, doing: str, then: str) -> str:
     A refused credential says what to do instead of ``then``: retrying cannot help, so the caller stops
     retrying until `r` (which reads the credentials again)."""
     if isinstance(error, ApiError) and credential_refused(error):
-        said = str(error).removeprefix(f"{error.service}: ").removesuffix(f" (HTTP {error.status})")
-        said = said if len(said) <= 100 else said[:99].rsplit(" ", 1)[0] + "…"
+        said = _said(error)
         return (f"{problem(error)} while {doing}: {credential_advice(error.service)}, then press r "
-                f"(no retries until then; {error.service} said “{said}”).")
+                f"(no retries until then" + (f"; {error.service} said “{said}”" if said else "") + ").")
     return f"{_capital(problem(error))} while {doing}; {then}."
 
 
@@ -107,6 +108,21 @@ def detail(error: BaseException) -> str:
         return f"{type(error).__name__}: {error.detail}" + (f" (HTTP {error.status})" if error.status else "") + (
             f"; answer: {error.body}" if error.body else "")
     return f"{type(error).__name__}: {error}" if speaks_for_itself(error) else type(error).__name__
+
+
+def _said(error: ApiError, limit: int = 80) -> str:
+    """The service's own words from its (redacted) answer, short: the ``errors``/``message`` of a JSON
+    body, else its first line; empty when it said nothing."""
+    body = error.body.strip()
+    try:
+        data = json.loads(body) if body else None
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        found = data.get("errors") or data.get("message") or data.get("error") or ""
+        body = "; ".join(map(str, found)) if isinstance(found, list) else str(found)
+    line = body.splitlines()[0].strip() if body else ""
+    return line if len(line) <= limit else line[:limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _reason(text: str, service: str) -> str:
