@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from supportdesk_tui.config import Settings
 from supportdesk_tui.domain.clock import Clock
+from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
@@ -95,9 +96,9 @@ class SupportDeskApp(App[None]):
     def _earlier_finished(self, outcome: Outcome) -> None:
         """How an action from earlier (a replay, or one a newer action ran first) ended: the same toast
         whichever way it was finished."""
-        if outcome.status == "done":
+        if outcome.status is JournalStatus.DONE:
             self.notify(outcome.message, title="Finished an earlier action", markup=False)
-        elif outcome.status == "failed":
+        elif outcome.status is JournalStatus.FAILED:
             self.notify(outcome.message, title="An earlier action failed", severity="error", markup=False,
                         timeout=15)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from supportdesk_tui import __version__
-from supportdesk_tui.config import ConfigError, Settings, load_settings
+from supportdesk_tui.config import ConfigError, Settings, load_settings, missing_config_message
 from supportdesk_tui.credentials import (
     LABELS,
     Credentials,
@@ -95,6 +95,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise UsageError("--demo opens the app on the fakes; use it without a command")
         return _run_demo(args.data_dir)
     settings = load_settings(data_dir=args.data_dir)
+    if command in (None, "doctor") and not settings.config_found:
+        raise UsageError(missing_config_message(settings.config_path))  # never open an unconfigured desk
     if command == "login":
         return _login(settings)
     if command == "doctor":
@@ -107,12 +109,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _check_keys(settings: Settings) -> None:
     if not settings.keys:
         return  # nothing to check, and no reason to import every screen before the first paint
-    from supportdesk_tui.bootstrap import known_binding_ids
+    from supportdesk_tui.bootstrap import key_problems
 
-    unknown = sorted(set(settings.keys) - known_binding_ids())
-    if unknown:
-        raise ConfigError(settings.config_path, [f"keys.{k}: unknown binding id (see `?` in the app for ids)"
-                                                 for k in unknown])
+    problems = key_problems(settings.keys)  # unknown ids, and remaps that steal another binding's key
+    if problems:
+        raise ConfigError(settings.config_path, problems)
 
 
 def _run_app(settings: Settings) -> int:
@@ -134,13 +135,14 @@ def _run(settings: Settings, credentials: Credentials) -> int:
 
 
 def _run_demo(data_dir: Path | None) -> int:
-    from supportdesk_tui.demo import demo_credentials, demo_settings, start_fakes
+    from supportdesk_tui.demo import demo_credentials, demo_settings, seed_demo_plans, start_fakes
 
     env = start_fakes()
     try:
         env.simulate_arrivals(every_s=120)
         with tempfile.TemporaryDirectory(prefix="supportdesk-demo-") as tmp:
             settings = demo_settings(env, data_dir or Path(tmp))
+            seed_demo_plans(settings.data_dir, env.groove.clock.now())
             return _run(settings, demo_credentials())
     finally:
         env.stop()

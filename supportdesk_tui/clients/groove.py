@@ -1,6 +1,6 @@
-"""Async client for Groove's v1 REST API (see /work/shared/api/groove-v1.md).
+"""Async client for Groove's v1 REST API.
 
-Written against the reference, not against our fake: pages are built as ``?page=N&per_page=50``
+Written against Groove's documentation (see docs/apis.md), not our fake: pages are built as ``?page=N&per_page=50``
 and never by following ``next_page`` (it repeats on the last page and drops ``per_page``); the
 token only ever travels in the ``Authorization`` header; a write that is not idempotent is never
 retried after an answer that might have been lost. The ``httpx.AsyncClient`` belongs to the caller
@@ -48,7 +48,7 @@ T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://api.groovehq.com/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
-PER_PAGE = 50  # Groove's documented maximum (groove-v1.md §2)
+PER_PAGE = 50  # Groove's documented maximum (docs/apis.md)
 SNIPPET = 200
 
 
@@ -161,7 +161,7 @@ class GrooveClient:
         return parse_ticket(self._member(payload, "ticket", f"GET /tickets/{number}"))
 
     async def list_agents(self) -> list[Agent]:
-        """Every agent of the account (``GET /agents``: one unpaginated listing, groove-v1.md §5).
+        """Every agent of the account (``GET /agents``: one unpaginated listing, see docs/apis.md).
 
         UNCONFIRMED: whether a large team's listing is paginated; a ``meta`` block is not read, so
         only the first page would be seen (the caller only guesses from it, and says so).
@@ -282,7 +282,17 @@ class GrooveClient:
         if meta.current_page >= last:
             return items
         pages = await _gather_all(self._page(path, key, params, n) for n in range(2, last + 1))
-        return items + [item for page_items, _ in pages for item in page_items]
+        items += [item for page_items, _ in pages for item in page_items]
+        # A live listing shifts while it is read: tickets that arrive after page 1 push its tail onto a
+        # page that page 1 did not announce, so the later pages' ``total_pages`` is followed too (up to
+        # ``max_pages``). What moves onto a page already read comes twice; ``merge_tickets`` keeps one.
+        grown = max((meta.total_pages or 0 for _, meta in pages), default=0)
+        while grown > last and last < self.max_pages:
+            first, last = last + 1, min(grown, self.max_pages)
+            more = await _gather_all(self._page(path, key, params, n) for n in range(first, last + 1))
+            items += [item for page_items, _ in more for item in page_items]
+            grown = max((meta.total_pages or 0 for _, meta in more), default=0)
+        return items
 
     async def _walk(self, path: str, key: str, params: Mapping[str, str], got: int,
                     meta: _Pagination) -> list[Any]:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
+from supportdesk_tui.clients.errors import NotFoundError
 from supportdesk_tui.config import Settings
 from supportdesk_tui.domain.clock import Clock
 from supportdesk_tui.domain.customers import Customer, CustomerDirectory
@@ -35,7 +36,7 @@ from supportdesk_tui.store import Store
 if TYPE_CHECKING:
     from supportdesk_tui.clients.groove import GrooveClient
 
-MAX_VANISHED_CHECKS = 25  # per poll: how many tickets that left the queue we ask Groove about
+MAX_VANISHED_CHECKS = 25  # per poll: how many tickets missing from the listing we ask Groove about
 MAX_REPLY_CHECKS = 10  # per poll: paused tickets with new messages whose thread we read
 HEAD_ROWS = 150  # a cold start replays this many tickets before the first paint: more than a screenful
 
@@ -109,7 +110,8 @@ class InboxService:
         self._connect = connect
         self.directory = directory or CustomerDirectory(settings.customers)
         self._known: set[int] | None = None
-        self._unchecked: set[int] = set()  # left the queue; their final state not yet asked
+        self._unchecked: set[int] = set()  # missing from the last listing; Groove not yet asked whether they left
+        self._last_queue: dict[int, Ticket] | None = None  # what the last refresh showed, by number
         self._clock_cache: dict[int, tuple[object, SlaClock]] = {}
         self._preloaded: InboxData | None = None
         self._week_cache: tuple[str, dict[int, TicketHistory], datetime, WeekFigures] | None = None
@@ -278,14 +280,12 @@ class InboxService:
     async def refresh(self) -> InboxData:
         """Fetch the queue from Groove and cache it; raises the client's typed errors."""
         groove = await self._connect()
-        tickets = await groove.list_open_tickets(self.settings.groove.states)
+        tickets = await self._confirm_leavers(groove, await groove.list_open_tickets(self.settings.groove.states))
         synced_at = self.clock.now()
         first_seen = frozenset(await asyncio.to_thread(self.store.save_inbox, tickets, synced_at))
-        if self._known is not None:
-            self._unchecked |= self._known - {t.number for t in tickets if t.is_open}
         self._note_new_messages(tickets)
-        await self._check_vanished(groove)
         await self._check_replies(groove, {t.number: t for t in tickets})
+        self._last_queue = {t.number: t for t in tickets}
         data = await asyncio.to_thread(partial(self._build, tickets, synced_at, False, first_seen=first_seen))
         return self._marked(data)
 
@@ -326,19 +326,43 @@ class InboxService:
             if answers:
                 await asyncio.to_thread(self.store.observe_state, number, ticket.state, min(answers), again=True)
 
-    async def _check_vanished(self, groove: GrooveClient) -> None:
-        """Ask Groove how tickets that left the queue ended (closed, spam…), so their clocks and the
-        week's figures are right; a failure just leaves them for the next poll."""
+    async def _confirm_leavers(self, groove: GrooveClient, listed: list[Ticket]) -> list[Ticket]:
+        """The listing, plus the tickets that went missing from it while Groove has not confirmed they left.
+
+        A listing read page by page (pages in parallel) shifts when a ticket closes or arrives mid-read:
+        the ticket that moved across a page boundary is on no page this time (duplicates the client
+        merges). So a ticket missing from the listing is asked about (``GET /tickets/:n``, a bounded few
+        per poll): still in a listed state, it stays with Groove's fresh copy; closed, spam or deleted,
+        its final state is recorded (for its clock and the week's figures) and it drops out; a 404
+        drops it; a failed or postponed check keeps the copy last shown until a later poll can ask.
+        """
+        listed_numbers = {t.number for t in listed if t.is_open}
+        self._unchecked = (self._unchecked | ((self._known or set()) - listed_numbers)) - listed_numbers
+        if not self._unchecked:
+            return listed
+        last = self._last_queue
+        if last is None:  # the first poll after painting from the cache: its copies are in the store
+            cached, _ = await asyncio.to_thread(self.store.load_inbox)
+            last = {t.number: t for t in cached}
         batch = sorted(self._unchecked)[:MAX_VANISHED_CHECKS]
-        if not batch:
-            return
-        results = await asyncio.gather(*(groove.get_state(n) for n in batch), return_exceptions=True)
+        results = await asyncio.gather(*(groove.get_ticket(n) for n in batch), return_exceptions=True)
+        answers: dict[int, Ticket | BaseException] = dict(zip(batch, results, strict=True))
+        wanted = {s.strip().lower() for s in self.settings.groove.states}
         now = self.clock.now()
-        for number, state in zip(batch, results, strict=True):
-            if isinstance(state, BaseException):
-                continue
-            self._unchecked.discard(number)
-            await asyncio.to_thread(self.store.observe_state, number, state, now)
+        kept: list[Ticket] = []
+        for number in sorted(self._unchecked):
+            answer = answers.get(number)
+            if isinstance(answer, NotFoundError):
+                self._unchecked.discard(number)  # no such ticket any more: nothing to show or record
+            elif isinstance(answer, Ticket) and answer.is_open and answer.state in wanted:
+                self._unchecked.discard(number)  # shifted off a page, still in the queue
+                kept.append(answer)
+            elif isinstance(answer, Ticket):
+                self._unchecked.discard(number)  # it left: record how, for its clock and the week
+                await asyncio.to_thread(self.store.observe_state, number, answer.state, now)
+            elif number in last and last[number].is_open:
+                kept.append(last[number])  # not confirmed yet (failed or postponed): keep it on screen
+        return [*listed, *kept]
 
     async def mark_seen(self, numbers: Collection[int]) -> None:
         """The cursor rested on these NEW rows (or all were marked seen): drop their marks for good."""

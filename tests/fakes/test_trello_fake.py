@@ -1,4 +1,4 @@
-"""The fake Trello's contract (trello.md §5), checked through its handler, over HTTP with py-trello
+"""The fake Trello's contract (docs/apis.md, Trello), checked through its handler, over HTTP with py-trello
 itself, and the demo seed."""
 
 from __future__ import annotations

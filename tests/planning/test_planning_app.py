@@ -29,7 +29,6 @@ from tests.support import NOW, settle
 if TYPE_CHECKING:
     from tests.planning.fixtures import TrelloEnv
 
-pytest_plugins = ["tests.planning.fixtures"]
 W48 = IsoWeek(2026, 48)
 MON, TUE, WED, THU, FRI = W48.days()
 SIZE = (120, 36)

@@ -13,7 +13,6 @@ from supportdesk_tui.widgets.ticket_table import TicketTable
 from tests.support import settle
 from tests.triage.fixtures import ACME, BLUEBIRD, Processed, TrelloEnv, add_ticket, notes_with, ticket_url
 
-pytest_plugins = ["tests.triage.fixtures"]
 SIZE = (150, 40)
 
 

@@ -1,8 +1,8 @@
 """An in-memory Groove v1 REST API, served on loopback by :class:`FakeServer`.
 
-It follows the checklist in groove-v1.md §10 and can reproduce Groove's documented misbehaviour
-(quirks 1–5) through switches, so the client is tested against Groove's worst rather than its
-best. Items the reference marks "ours" or UNCONFIRMED (error bodies, ordering, the unassigned
+It follows the Groove section of docs/apis.md and can reproduce Groove's documented misbehaviour
+(quirks 1–5 there) through switches, so the client is tested against Groove's worst rather than its
+best. Items Groove leaves open or unconfirmed (error bodies, ordering, the unassigned
 ``/assignee`` form, what a reply does to the state) are this fake's choices, marked as such.
 """
 

@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.boards import Card
 from supportdesk_tui.domain.epics import GLYPHS, EpicsIssue, IssueKind
+from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
@@ -355,7 +356,7 @@ Every card in a customer's Up next list should have exactly one copy here, linke
         self.post_message(RepairsDone(await self.service.run_jobs(jobs), automatic=True))
 
     def on_repairs_done(self, message: RepairsDone) -> None:
-        bad = [o for o in message.outcomes if o.status != "done"]
+        bad = [o for o in message.outcomes if o.status is not JournalStatus.DONE]
         for outcome in bad:
             self.notify(outcome.message, title="Repair not finished", severity="warning", markup=False)
         if not bad and not message.automatic:

@@ -24,6 +24,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.boards import Board, Card
+from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.boards.dialogs import CardDetailScreen, DonePreviewScreen, EpicsScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
@@ -228,7 +229,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
     @work(group=WRITE_GROUP, exit_on_error=False)
     async def sync_epics(self, jobs: tuple[EpicsJob, ...]) -> None:
         for outcome in await self.service.run_jobs(jobs):
-            if outcome.status != "done":
+            if outcome.status is not JournalStatus.DONE:
                 self.notify(outcome.message, title="Support Epics sync", severity="warning", markup=False)
 
     # --- rendering --------------------------------------------------------------------------------
@@ -331,7 +332,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
     async def on_write_finished(self, message: WriteFinished) -> None:
         outcome = message.outcome
         where = ""
-        if message.card_id is not None and outcome.status == "pending":
+        if message.card_id is not None and outcome.status is JournalStatus.PENDING:
             self._queued.add(message.card_id)  # keep showing it where it is going
         elif message.card_id is not None and outcome.status == "done":
             self._queued.discard(message.card_id)
@@ -346,10 +347,10 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             lst = next((x for x in self._board.lists if original and x.id == original.list_id), None) \
                 if self._board else None
             where = f" The card is back in {lst.name}." if lst else ""
-        if outcome.status == "failed":
+        if outcome.status is JournalStatus.FAILED:
             self.notify(f"{outcome.message}.{where}", title="Trello refused", severity="error", markup=False,
                         timeout=10)
-        elif outcome.status == "pending":
+        elif outcome.status is JournalStatus.PENDING:
             self.notify(f"{outcome.message}. It is queued and will be retried.", title="Not sent yet",
                         severity="warning", markup=False)
         elif message.done_text:

@@ -111,7 +111,7 @@ class BacklogDialog(_Dialog):
         self.query_one("#customer-filter", Input).focus()
 
     def _remember_label(self, ticked: bool) -> str:
-        """The box's state in words, not only as a glyph (the file is named; a .bak copy is kept)."""
+        """The box's state in words, not only as a glyph (and the file it would write to)."""
         name = self.config_path.rsplit("/", 1)[-1]
         if ticked:
             return f"Remember {self.unmapped_domain} for this customer? YES, written to {name} (space: no)"

@@ -20,6 +20,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 
+from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.domain.mail_domains import is_public_domain
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.screens.desk import Desk
@@ -150,23 +151,23 @@ class TriageKeys:
             result = await job()
         except Exception as exc:  # a bug or an unexpected error: say so, keep the app running
             log.exception("triage %s failed", kind)
-            result = TriageResult("failed", f"{kind} failed: {describe_error(exc)}", kind,
+            result = TriageResult(JournalStatus.FAILED, f"{kind} failed: {describe_error(exc)}", kind,
                                   ticket.number if ticket else None)
         self.screen.post_message(TriageFinished(result, ticket, leaves))
 
     def finished(self, message: TriageFinished) -> None:
         result, ticket = message.result, message.ticket
         if message.leaves and ticket is not None:
-            if result.status == "done":
+            if result.status is JournalStatus.DONE:
                 self.view.left(ticket.number)
             else:
                 self.view.back(ticket.number)
         if result.kind == "undo" and result.number is not None:
             self.view.forget(result.number)
         self.notify(result.message, title=_title(result), severity=_severity(result),
-                    timeout=12 if result.status in ("failed", REFUSED) else 6)
+                    timeout=12 if result.status in (JournalStatus.FAILED, REFUSED) else 6)
         self._sync()
-        if result.status == "done":
+        if result.status is JournalStatus.DONE:
             self._refresh()
 
     # --- the keys ----------------------------------------------------------------------------------------
@@ -274,11 +275,11 @@ class TriageKeys:
 
 
 def _severity(result: TriageResult) -> SeverityLevel:
-    if result.status == "failed":
+    if result.status is JournalStatus.FAILED:
         return "error"
-    return "information" if result.status == "done" else "warning"
+    return "information" if result.status is JournalStatus.DONE else "warning"
 
 
 def _title(result: TriageResult) -> str:
-    return {"done": "Done", "pending": "Queued (offline)", "failed": "Not done", REFUSED: "Not done"}.get(
-        result.status, result.status)
+    return {JournalStatus.DONE: "Done", JournalStatus.PENDING: "Queued (offline)", JournalStatus.FAILED: "Not done",
+            REFUSED: "Not done"}.get(result.status, str(result.status))

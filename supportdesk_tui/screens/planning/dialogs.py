@@ -7,7 +7,7 @@ through the planning service in named workers that post messages, like the scree
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from math import ceil
@@ -24,6 +24,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.domain.plan_export import confirmation_text, planned_cards
 from supportdesk_tui.domain.planning import ItemTotal, Plan, WorkItem, format_half_days
 from supportdesk_tui.domain.rota import TriagePair
@@ -80,19 +81,35 @@ class RotaSaved(Message):
 class Pick:
     card_id: str
     half_days: int  # 1 = half a day, 2 = the whole day (or as much as is free)
+    partner: str | None = None  # also assign it to this person, the same day: a pair
 
 
-def item_prompt(total: ItemTotal) -> Text:
+@dataclass(frozen=True, slots=True)
+class PairHint:
+    """A suggested partner for a card whose customer prefers pairs, and why, in words."""
+
+    partner: str
+    words: str
+
+
+def item_prompt(total: ItemTotal, known: str = "") -> Text:
     text = Text(f"{total.item.customer}: ", style="bold")
     text.append(" ".join(total.item.title.split()))
     if total.estimate is not None:
         text.append(f"  · est {format_half_days(total.estimate)}", style="dim")
     text.append(f" · {total.standing.text}", style="dim")
+    if known:
+        text.append(f"\n  {known}", style="italic")
     return text
 
 
 class PoolPicker(ModalScreen[Pick | None]):
-    """Type to filter; ``enter`` assigns the highlighted card; ``tab`` switches whole / half day."""
+    """Type to filter; ``enter`` assigns the highlighted card; ``tab`` switches whole / half day.
+
+    Under each card: who has worked for its customer (``known``, by card id). For a customer that
+    prefers pairs a second line offers the card with a suggested partner (``hints``): choosing it
+    plans both people on it that day. Suggestions are offers; nothing is refused.
+    """
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PoolPicker")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -102,13 +119,16 @@ class PoolPicker(ModalScreen[Pick | None]):
         Binding("up", "move(-1)", "Previous", show=False, priority=True, id="planning.picker.up"),
     ]
 
-    def __init__(self, where: str, items: Sequence[ItemTotal], free: int) -> None:
+    def __init__(self, where: str, items: Sequence[ItemTotal], free: int, known: Mapping[str, str] | None = None,
+                 hints: Mapping[str, PairHint] | None = None) -> None:
         super().__init__()
         self._where = where
         self._items = list(items)
         self._free = free
         self._half_days = min(2, max(1, free))
-        self._shown: list[ItemTotal] = []
+        self._known = dict(known or {})
+        self._hints = dict(hints or {})
+        self._shown: list[tuple[str, str | None]] = []  # (card id, partner) per option, in order
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -124,12 +144,21 @@ class PoolPicker(ModalScreen[Pick | None]):
 
     def _fill(self, needle: str) -> None:
         words = needle.casefold().split()
-        self._shown = [t for t in self._items
-                       if all(w in f"{t.item.customer} {t.item.title}".casefold() for w in words)]
-        options = self.query_one("#items", OptionList)
-        options.set_options([Option(item_prompt(t), id=t.item.card_id) for t in self._shown])
+        self._shown = []
+        options: list[Option] = []
+        for t in self._items:
+            if not all(w in f"{t.item.customer} {t.item.title}".casefold() for w in words):
+                continue
+            self._shown.append((t.item.card_id, None))
+            options.append(Option(item_prompt(t, self._known.get(t.item.card_id, "")), id=t.item.card_id))
+            hint = self._hints.get(t.item.card_id)
+            if hint is not None:
+                self._shown.append((t.item.card_id, hint.partner))
+                options.append(Option(Text(f"  ↳ the same, paired with {hint.partner}: {hint.words}",
+                                           style="italic"), id=f"{t.item.card_id}+{hint.partner}"))
+        self.query_one("#items", OptionList).set_options(options)
         if self._shown:
-            options.highlighted = 0
+            self.query_one("#items", OptionList).highlighted = 0
 
     def _show_mode(self) -> None:
         if self._free <= 1:
@@ -147,12 +176,16 @@ class PoolPicker(ModalScreen[Pick | None]):
     def _submit(self) -> None:
         highlighted = self.query_one("#items", OptionList).highlighted
         if highlighted is not None and highlighted < len(self._shown):
-            self.dismiss(Pick(self._shown[highlighted].item.card_id, self._half_days))
+            self._pick(highlighted)
 
     @on(OptionList.OptionSelected, "#items")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.dismiss(Pick(event.option.id, self._half_days))
+        if event.option_index < len(self._shown):
+            self._pick(event.option_index)
+
+    def _pick(self, index: int) -> None:
+        card_id, partner = self._shown[index]
+        self.dismiss(Pick(card_id, self._half_days, partner))
 
     def action_move(self, step: int) -> None:
         options = self.query_one("#items", OptionList)
@@ -407,7 +440,7 @@ class ConfirmationsScreen(ModalScreen[None]):
             words = "was already in the thread; not sent again" if already else "sent"
             self.notify(f"{message.customer}: confirmation {words} (#{number}).", markup=False)
         else:
-            self.notify(outcome.message, severity="error" if outcome.status == "failed" else "warning",
+            self.notify(outcome.message, severity="error" if outcome.status is JournalStatus.FAILED else "warning",
                         markup=False, timeout=10)
         self._show()
 

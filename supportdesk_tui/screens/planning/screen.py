@@ -31,6 +31,7 @@ from supportdesk_tui.domain.planning import (
     format_half_days,
     plan_totals,
 )
+from supportdesk_tui.domain.roster import Knowledge, RosterChange, add_person, remove_person
 from supportdesk_tui.domain.rota import TriagePair, eligible_people
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
@@ -48,6 +49,14 @@ from supportdesk_tui.screens.planning.dialogs import (
     RotaSaved,
     RotaScreen,
     WeekOpened,
+)
+from supportdesk_tui.screens.planning.roster import (
+    AddPersonScreen,
+    KnowledgeLoaded,
+    alone_warnings,
+    marks,
+    pair_customers,
+    picker_words,
 )
 from supportdesk_tui.services.planning.service import PlanningService, Pool, RotaChoice
 from supportdesk_tui.themes import HOUSE_THEME, PROJECTOR_THEME
@@ -75,6 +84,10 @@ class PlanningScreen(DeskScreen):
                 tooltip="Set the estimate of the card in this cell"),
         Binding("P", "projector", "Projector", id="planning.projector",
                 tooltip="Large, high-contrast layout for the shared screen"),
+        Binding("N", "add_person", "Add person", id="planning.add_person",
+                tooltip="Add someone to this week's roster only"),
+        Binding("D", "remove_person", "Remove person", show=False, id="planning.remove_person",
+                tooltip="Take the person under the cursor off this week's roster (nothing planned)"),
     ]
     HELP = """
 ## Planning
@@ -94,6 +107,9 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
   the plan is commented; publishing again only fills in what is missing
 - `o` each customer's confirmation: send it on their open Groove ticket, or copy it
 - `P` projector mode (large cells, light theme) for the shared screen; again to go back
+- `N` add someone to this week only; `D` take the person under the cursor off it (nothing planned)
+- Two people on a card the same day pair on it: each gives their half days, the card counts them once;
+  the picker says who knows each customer and, where `pair = true`, offers a partner
 """
 
     def __init__(self, desk: Desk) -> None:
@@ -102,9 +118,9 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         self._source = "new"
         self._rota: RotaChoice | None = None
         self._pool: Pool | None = None
-        self._pool_failed = False  # the last pool load failed: the header must not say "loading"
         self._theme_before: str | None = None
         self._week: IsoWeek | None = None
+        self._knowledge: Knowledge | None = None
 
     @property
     def service(self) -> PlanningService:
@@ -161,6 +177,15 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         await self.service.save(plan)
         self.post_message(RotaSaved(await self.service.rota_for(plan.week)))
 
+    @work(group="planning-knowledge", exclusive=True, exit_on_error=False)
+    async def load_knowledge(self, week: IsoWeek, roster: tuple[str, ...]) -> None:
+        self.post_message(KnowledgeLoaded(week, await self.service.knowledge(week, roster)))
+
+    def on_knowledge_loaded(self, message: KnowledgeLoaded) -> None:
+        if self._plan is not None and self._plan.week == message.week:
+            self._knowledge = message.knowledge
+            self._render_plan()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR or not event.worker.group.startswith("planning-"):
             return
@@ -168,13 +193,12 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         what = {"planning-pool": "The Up next pool could not be loaded from Trello",
                 "planning-week": "The week could not be opened", "planning-save": "The plan could not be saved",
                 "planning-publish": "Publishing stopped", "planning-rota": "The rota could not be saved",
+                "planning-knowledge": "Past plans could not be read for who knows which customer",
                 }.get(event.worker.group, "Something failed")
         if event.worker.group == "planning-pool":
-            failure = event.worker.error or RuntimeError("unknown error")
-            self._pool_failed = True
-            self.note_error(failure, "loading the Up next pool")
-            self.query_one(Banner).show(f"⚠ {what}: {failure_problem(failure)}; the saved plan still shows, press r to "
-                                        "retry (? shows the detail).")
+            self.note_error(event.worker.error, "loading the Up next pool")  # the header says "not loaded" now
+            self.query_one(Banner).show(f"⚠ {what}: {failure_problem(event.worker.error or RuntimeError())}; the "
+                                        "saved plan still shows, press r to retry (? shows the detail).")
             self._update_header()
         else:
             self.notify(f"{what}: {error}", severity="error", markup=False, timeout=10)
@@ -184,11 +208,13 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         self._week = self._plan.week
         if message.opened.note:
             self.notify(message.opened.note, markup=False)
+        self._knowledge = None
         self._render_plan()
+        self.load_knowledge(self._plan.week, self._plan.developers)
 
     def on_pool_loaded(self, message: PoolLoaded) -> None:
         self._pool = message.pool
-        self._pool_failed = False
+        self.note_error(None)
         banner = self.query_one(Banner)
         if message.pool.problems:
             banner.show("⚠ Some boards could not be read: " + "; ".join(message.pool.problems), info=True)
@@ -196,6 +222,8 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
             banner.hide()
         if self._plan is not None and self._source != "saved" and self._week is not None:
             self.open_week(self._week)  # an unsaved week is re-derived with the fresh pool (or the one asked for)
+        elif self._plan is not None:
+            self.load_knowledge(self._plan.week, self._plan.developers)  # the boards' card members count too
         self._render_plan()
 
     def on_plan_published(self, message: PlanPublished) -> None:
@@ -228,8 +256,9 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         width = max(MIN_DAY_WIDTH, (self.size.width - WHO_WIDTH - 2 - 12 - 2) // 5)
         self.query_one(PlanGrid).show(plan, totals, self._style_for, day_width=width,
                                       row_height=4 if projector else 3)
-        self.query_one("#customers", TotalsPanel).show(totals, self._style_for)
-        self.query_one("#pool", TotalsPanel).show(totals, self._style_for, pool=True)
+        notes, by_customer = marks(plan, totals, self._knowledge, self.desk.settings.planning.max_card_days)
+        self.query_one("#customers", TotalsPanel).show(totals, self._style_for, marks=by_customer)
+        self.query_one("#pool", TotalsPanel).show(totals, self._style_for, pool=True, notes=notes)
 
     def _update_header(self) -> None:
         header = self.query_one(DeskHeader)
@@ -244,7 +273,7 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         state = {"saved": "saved", "last week": "from last week, not saved yet", "new": "new plan"}.get(self._source,
                                                                                                     "")
         if self._pool is None:
-            pool = "Up next pool not loaded (r retries)" if self._pool_failed else "loading the Up next pool…"
+            pool = "Up next pool not loaded (r retries)" if self.error_detail else "loading the Up next pool…"
         else:
             zone = ZoneInfo(self.desk.settings.sla.timezone)
             at = self._pool.loaded_at.astimezone(zone).strftime("%H:%M") if self._pool.loaded_at else "never"
@@ -325,6 +354,8 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
             return
         totals = plan_totals(plan, (), self.pool_items).items
         where = f"{dev} · {day_label(day)} ({format_half_days(free)} free)"
+        pairs = pair_customers(self.desk.settings.customers)
+        known, hints = picker_words(self._knowledge, plan, dev, totals, pairs)
 
         def picked(pick: Pick | None) -> None:
             current = self._plan
@@ -334,13 +365,16 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
             if item is None:
                 return
             warnings: list[str] = []
-            for _ in range(min(pick.half_days, 2 - len(current.cell(dev, day)))):
-                outcome = current.assign(dev, day, item)
-                current = outcome.plan
-                warnings += outcome.warnings
-            self._change(current, warnings)
+            half_days = min(pick.half_days, 2 - len(current.cell(dev, day)))
+            for person in (dev, pick.partner) if pick.partner else (dev,):
+                for _ in range(half_days):
+                    outcome = current.assign(person, day, item) if person in current.developers else None
+                    if outcome is not None:
+                        current = outcome.plan
+                        warnings += outcome.warnings
+            self._change(current, [*warnings, *alone_warnings(current, item.card_id, day, pairs)])
 
-        self.app.push_screen(PoolPicker(where, totals, free), picked)
+        self.app.push_screen(PoolPicker(where, totals, free, known, hints), picked)
 
     def action_estimate(self) -> None:
         cell = self._day_cell()
@@ -424,11 +458,43 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         if self._plan is not None:
             self.app.push_screen(ConfirmationsScreen(self.service, self._plan, self.pool_items))
 
+    def action_add_person(self) -> None:
+        plan = self._plan
+        if plan is None:
+            return
+
+        def named(name: str | None) -> None:
+            if name is not None and self._plan is not None and self._plan.week == plan.week:
+                self._roster_change(add_person(self._plan, name, self.service.match_member(name)))
+
+        self.app.push_screen(AddPersonScreen(plan.week), named)
+
+    def _roster_change(self, change: RosterChange) -> None:
+        self.notify(change.words, severity="warning" if change.refused else "information", markup=False)
+        self._change(change.plan)
+
+    def action_remove_person(self) -> None:
+        cell = self._cell()
+        if cell is None:
+            return
+        plan, dev, _ = cell
+        if (check := remove_person(plan, dev)).refused:
+            self.notify(check.words, severity="warning", markup=False)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes and self._plan is not None and self._plan.week == plan.week:
+                self._roster_change(remove_person(self._plan, dev))
+
+        self.app.push_screen(ConfirmScreen(f"Take {dev} off the {plan.week} roster? They have nothing planned this "
+                                           "week; other weeks keep them."), answer)
+
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Commands for ``ctrl+p`` that run the same actions as the keys."""
         yield SystemCommand("Publish plan", "Publish this week's plan to Trello (p)", self.action_publish)
         yield SystemCommand("Confirmations", "Each customer's confirmation (o)", self.action_confirmations)
         yield SystemCommand("Triage rota", "Choose the week's triage pair (R)", self.action_rota)
         yield SystemCommand("Projector mode", "Large cells, high-contrast theme (P)", self.action_projector)
+        yield SystemCommand("Add person", "Add someone to this week's roster only (N)", self.action_add_person)
         yield SystemCommand("Previous week", "The week before (w)", lambda: self.action_week(-1))
         yield SystemCommand("Next week", "The week after (W)", lambda: self.action_week(1))
