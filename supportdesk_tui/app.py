@@ -24,6 +24,7 @@ from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.inbox.screen import InboxScreen
 from supportdesk_tui.services.container import Services
+from supportdesk_tui.services.journal import Outcome
 from supportdesk_tui.themes import HOUSE_THEME, PROJECTOR_THEME
 
 
@@ -73,6 +74,7 @@ class SupportDeskApp(App[None]):
         self.settings = settings
         self.services = services
         self.clock = clock
+        services.journal.on_earlier = self._earlier_finished
         self.add_mode("inbox", lambda: InboxScreen(self))
         self.add_mode("boards", lambda: _boards_screen(self))
         self.add_mode("planning", lambda: _planning_screen(self))
@@ -97,11 +99,16 @@ class SupportDeskApp(App[None]):
     @work(group="journal-resume", exit_on_error=False)
     async def _resume_journal(self) -> None:
         for outcome in await self.services.resume_journal() or ():
-            if outcome.status is JournalStatus.DONE:
-                self.notify(outcome.message, title="Finished an earlier action", markup=False)
-            elif outcome.status is JournalStatus.FAILED:
-                self.notify(outcome.message, title="An earlier action failed", severity="error", markup=False,
-                            timeout=15)
+            self._earlier_finished(outcome)
+
+    def _earlier_finished(self, outcome: Outcome) -> None:
+        """How an action from earlier (a replay, or one a newer action ran first) ended: the same toast
+        whichever way it was finished."""
+        if outcome.status is JournalStatus.DONE:
+            self.notify(outcome.message, title="Finished an earlier action", markup=False)
+        elif outcome.status is JournalStatus.FAILED:
+            self.notify(outcome.message, title="An earlier action failed", severity="error", markup=False,
+                        timeout=15)
 
     async def on_unmount(self) -> None:
         await self.services.aclose()
@@ -140,6 +147,8 @@ class SupportDeskApp(App[None]):
         screen = self.screen
         extra = ("## Everywhere\n`1` Inbox · `2` Boards · `3` Planning · `4` Standup · `r` refresh · `?` help · "
                  "`ctrl+p` command palette · `q` quit")
+        if isinstance(screen, DeskScreen) and screen.error_detail:
+            extra += f"\n\n## The last error, in full\n{escape_markdown(screen.error_detail)}"
         pending = await self.services.journal.pending_descriptions()
         if pending:
             extra += "\n\n## Actions in flight (journaled; they finish when the service answers)\n" + "\n".join(

@@ -132,6 +132,29 @@ class Services:
         finally:
             self._resuming = False
 
+    async def renew_credentials(self) -> bool:
+        """After a refused credential, `r` reads the environment and the keyring again (in a thread: the
+        keyring may block); True when a credential changed, and then the clients are made afresh with it.
+        A credential found nowhere now keeps its old value (the demo's and the tests' are passed in)."""
+        from supportdesk_tui.credentials import NAMES, Credentials, CredentialsError, load_credentials
+
+        try:
+            fresh = await asyncio.to_thread(load_credentials)
+        except CredentialsError:
+            return False
+        old = self.credentials
+        values = {n: getattr(fresh, n) or getattr(old, n) for n in NAMES}
+        if all(values[n] == getattr(old, n) for n in NAMES):
+            return False
+        sources = {n: fresh.sources.get(n) or old.sources.get(n, "") for n in NAMES}
+        self.credentials = Credentials(**values, sources={n: v for n, v in sources.items() if v})
+        async with self._open_lock:
+            self._groove_client = None  # made again on first use, with the new token (same HTTP client)
+            if self._trello_client is not None:
+                await self._trello_client.aclose()
+                self._trello_client = None
+        return True
+
     async def groove(self) -> GrooveClient:
         """The app's one Groove client (httpx is imported and the client made on first use)."""
         async with self._open_lock:

@@ -113,6 +113,19 @@ class TrelloClient:
 
         return await self._call("load_board", job, idempotent=True)
 
+    async def load_board_with_baseline(self, board_id: str) -> tuple[Board, str | None]:
+        """The board and the id of its newest action, from ONE request: the baseline for
+        :meth:`board_changed_since` describes exactly the board returned (no second load on the first poll)."""
+        path = f"/boards/{_ident(board_id, 'board id')}"
+
+        def job() -> tuple[Board, str | None]:
+            data = self._fetch("GET", path, parse.board_query(baseline=True))
+            board = parse.parse_board(data)
+            self._remember(board.labels, board.members)
+            return board, parse.newest_action_id(data)
+
+        return await self._call("load_board", job, idempotent=True)
+
     async def list_boards(self) -> list[tuple[str, str]]:
         """(id, name) of the open boards the token's member belongs to (for login and doctor)."""
         def job() -> list[tuple[str, str]]:
