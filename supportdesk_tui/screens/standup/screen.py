@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from supportdesk_tui.domain.journal import JournalStatus
@@ -33,6 +33,7 @@ from supportdesk_tui.services.journal import Outcome
 from supportdesk_tui.services.standup.impediments import ImpedimentTarget
 from supportdesk_tui.services.standup.service import StandupService, StandupView
 from supportdesk_tui.widgets.banner import Banner
+from supportdesk_tui.widgets.desk_footer import DeskFooter
 from supportdesk_tui.widgets.desk_header import DeskHeader
 
 LOAD_GROUP = "standup-load"
@@ -101,7 +102,7 @@ to them since), their impediments; each customer's commitment in words; triage s
         yield DeskHeader(id="header")
         yield Banner(id="banner")
         yield OptionList(id="standup-rows")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._update_header()
