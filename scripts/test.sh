@@ -9,4 +9,4 @@ PY="${PYTHON:-python3}"
 echo "== ruff";         .venv/bin/ruff check supportdesk_tui tests benchmarks
 echo "== mypy";         .venv/bin/mypy
 echo "== import contracts"; .venv/bin/lint-imports --no-cache
-echo "== pytest";       .venv/bin/pytest "$@"
+echo "== pytest";       .venv/bin/pytest -n auto "$@"  # one worker per core (pytest-xdist)
