@@ -61,6 +61,7 @@ class ListNames:
     up_next: str = "Up next"
     completed: str = "Recently Completed"
     done: str = "Done"
+    plans: str = "Support plans"  # on the Support Epics board: one card per week's plan of record
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,10 +305,10 @@ def parse_settings(data: Mapping[str, Any], *, config_path: Path, data_dir: Path
     t = r.table(data, "trello", "trello")
     r.unknown(t, {"support_epics_board", "lists", "poll_seconds"}, "trello")
     lists_raw = r.table(t, "lists", "trello.lists")
-    r.unknown(lists_raw, {"new", "up_next", "completed", "done"}, "trello.lists")
+    r.unknown(lists_raw, {"new", "up_next", "completed", "done", "plans"}, "trello.lists")
     lists = ListNames(**{k: r.get(lists_raw, k, "trello.lists", getattr(ListNames(), k), str,
                                   "a list name", lambda v: bool(v.strip()))
-                         for k in ("new", "up_next", "completed", "done")})
+                         for k in ("new", "up_next", "completed", "done", "plans")})
     trello = TrelloSettings(
         support_epics_board=r.get(t, "support_epics_board", "trello", "", str, "a Trello board id"),
         lists=lists,

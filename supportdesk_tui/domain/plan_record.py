@@ -183,7 +183,10 @@ def render_description(record: PlanRecord, customers: Iterable[Customer] = ()) -
 
 def parse_description(description: str) -> PlanRecord:
     """The record in a card's description (the last ``supportdesk-plan`` block); :class:`PlanRecordError` if none."""
-    blocks = _FENCE_RE.findall(description)
+    # Lenient about line endings and trailing spaces: that Trello returns the text byte for byte is not
+    # documented, and a person editing the card may add either.
+    text = description.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = _FENCE_RE.findall(text)
     if not blocks:
         raise PlanRecordError(f"its description has no ```{FENCE_TAG} block")
     return decode(blocks[-1].strip())

@@ -37,7 +37,7 @@ from supportdesk_tui.clients.trello import parse
 from supportdesk_tui.clients.trello.errors import WriteOutcomeUnknownError, already_there, map_error
 from supportdesk_tui.clients.trello.scrub import ScrubFilter, scrub
 from supportdesk_tui.clients.trello.session import RateLimitState, RebasingSession, RequestBudget
-from supportdesk_tui.domain.boards import Board, Card, Label, Member
+from supportdesk_tui.domain.boards import Board, BoardList, Card, Label, Member
 from supportdesk_tui.domain.redact import displayable
 
 SERVICE = "Trello"
@@ -335,6 +335,50 @@ class TrelloClient:
             if mapped is None:
                 raise
         raise mapped
+
+    # ----------------------------------------------------------------- the plan of record: a list and its cards
+
+    async def open_lists(self, board_id: str) -> list[BoardList]:
+        """The board's open lists (names and positions only, no cards): one small request."""
+        path = f"/boards/{_ident(board_id, 'board id')}/lists"
+
+        def job() -> list[BoardList]:
+            data = self._fetch("GET", path, {"filter": "open", "fields": parse.LIST_FIELDS, "cards": "none"})
+            if not isinstance(data, list):
+                raise parse.PayloadShapeError("lists answer is not a list")
+            return [parse.parse_list(item) for item in data]
+
+        return await self._call("open_lists", job, idempotent=True)
+
+    async def create_list(self, board_id: str, name: str, *, pos: str | float = "bottom") -> BoardList:
+        """``POST /1/lists`` (``idBoard``, ``name``, ``pos``). Not idempotent: Trello allows two lists of one
+        name, so a caller that got no clear answer looks with :meth:`open_lists` before trying again."""
+        body = {"idBoard": _ident(board_id, "board id"), "name": name, "pos": _pos(pos)}
+        return await self._call("create_list", lambda: parse.parse_list(self._fetch("POST", "/lists", None, body)),
+                                idempotent=False)
+
+    async def list_cards(self, list_id: str) -> list[Card]:
+        """Every card of one list, archived ones too, with its description and last activity: one request."""
+        path = f"/lists/{_ident(list_id, 'list id')}/cards"
+        query = {"filter": "all", "fields": PLAN_CARD_FIELDS}
+
+        def job() -> list[Card]:
+            data = self._fetch("GET", path, query)
+            if not isinstance(data, list):
+                raise parse.PayloadShapeError("list cards answer is not a list")
+            return [self._card(item) for item in data]
+
+        return await self._call("list_cards", job, idempotent=True)
+
+    async def get_card(self, card_id: str) -> Card:
+        """One card with its description, list, archived flag and last activity: one request."""
+        path = f"/cards/{_ident(card_id, 'card id')}"
+        return await self._call("get_card", lambda: self._card(self._fetch("GET", path, {"fields": PLAN_CARD_FIELDS})),
+                                idempotent=True)
+
+
+PLAN_CARD_FIELDS = "name,desc,closed,idList,idBoard,pos,url,shortUrl,dateLastActivity"
+"""What the plan of record needs of a card (no labels or members: fewer bytes per poll)."""
 
 
 def _ident(value: str, what: str) -> str:

@@ -40,6 +40,8 @@ from supportdesk_tui.services.planning.actions import (
     normalise,
     publish_targets,
 )
+from supportdesk_tui.services.planning.record import PlanRecordService, RecordEvent
+from supportdesk_tui.services.planning.record_actions import PlanRecordHandler
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +140,9 @@ class PlanningService:
         self._latest: dict[IsoWeek, Plan] = {}
         context.journal.register(PublishHandler(context))
         context.journal.register(ConfirmHandler(context))
+        self.record = PlanRecordService(context)  # the plan of record on Trello; this store is its cache
+        context.journal.register(PlanRecordHandler(self.record))
+        self.record.listeners.append(self._record_changed)
 
     # --- weeks ----------------------------------------------------------------------------------
     def today(self) -> date:
@@ -187,6 +192,7 @@ class PlanningService:
             await asyncio.to_thread(self.context.store.save_plan, str(latest.week), plan_to_dict(latest), now)
             if latest.triage_pair is not None:
                 await self._save_rota(latest.week, latest.triage_pair)
+        await self.record.queue_write(plan.week)
 
     # --- the pool -------------------------------------------------------------------------------
     async def load_pool(self) -> Pool:
@@ -225,9 +231,21 @@ class PlanningService:
 
     # --- the rota -------------------------------------------------------------------------------
     async def rota_history(self) -> dict[IsoWeek, TriagePair]:
+        """Each week's pair: the plan card's (the same on every machine) wherever a card was read,
+        this machine's own rota only for weeks without one."""
         rows = await asyncio.to_thread(self.context.store.load_rota)
-        self._cache.rota = history_from_store(rows)
+        records = await asyncio.to_thread(self.context.store.load_plan_records)
+        history = history_from_store({w: p for w, p in rows.items() if not records.get(w, None) or
+                                      not records[w].card_id})
+        for week, row in records.items():
+            pair = (row.base or {}).get("triage_pair") if row.card_id else None
+            if pair and len(pair) == 2:
+                history[IsoWeek.parse(week)] = (str(pair[0]), str(pair[1]))
+        self._cache.rota = history
         return dict(self._cache.rota)
+
+    def _record_changed(self, event: RecordEvent) -> None:
+        self._cache.rota = None  # read again (from the store) at the next header tick
 
     def _choice(self, week: IsoWeek, history: Mapping[IsoWeek, TriagePair]) -> RotaChoice:
         team = self.settings.team
@@ -278,6 +296,7 @@ class PlanningService:
         Until the rota has been read, or when it has nothing for this week, the configured
         ``[team].triage`` shows, else the suggestion.
         """
+        self.record.check_soon()  # on start, then once per Trello poll period: the pair may change elsewhere
         if self._cache.rota is None:
             self._start_rota_load()
             return tuple(self.settings.team.triage)

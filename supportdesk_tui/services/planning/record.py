@@ -1,0 +1,513 @@
+"""The week's plan of record on the Support Epics board: reading it, and getting every change there.
+
+Trello is the one place the team shares, so each ISO week's plan lives on one card in the plans list
+(``[trello] lists.plans``) of the Support Epics board; the local store is the cache and the offline copy.
+
+Reading (:meth:`PlanRecordService.check`) costs one small request when nothing changed (the board's
+actions since the last one seen), and one more for the list's cards when something did. A card with a
+newer revision replaces the local copy of its week unless this machine has a write of that week still
+queued (the write merges instead, so an unsent edit is never dropped).
+
+Writing: each change is saved locally at once, then :meth:`queue_write` puts one ``plan.record`` journal
+entry per burst (payload: the week) and a short debounce later the journal runs it. The entry reads
+the *latest* local plan when it runs, so a burst of keystrokes becomes one ``PUT`` of the description.
+Before writing, the card's revision is compared with the one last read: when someone else saved since,
+the two edits are merged cell by cell (``domain/plan_merge.py``); a cell both changed keeps theirs and
+the person is told in words, with one key to apply theirs over it. A newer plan is never overwritten
+silently, and a card that cannot be trusted (unreadable block, a second card for the week, archived,
+moved away) stops all writing of that week until the person chooses to repair it or take theirs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from supportdesk_tui.clients.errors import ApiError, NotFoundError
+from supportdesk_tui.domain.boards import Card
+from supportdesk_tui.domain.plan_cards import Trouble, WeekCard, moved_out, read_card, scan_plan_cards
+from supportdesk_tui.domain.plan_export import plan_from_dict, plan_to_dict
+from supportdesk_tui.domain.plan_merge import Conflict, Unit, apply_mine, describe, merge_plans
+from supportdesk_tui.domain.plan_record import PlanRecord, PlanTooLarge, card_name, encode, render_description
+from supportdesk_tui.domain.planning import IsoWeek, Plan
+from supportdesk_tui.services.context import ServiceContext
+from supportdesk_tui.services.journal import PENDING, StepFailed, ambiguous_write
+from supportdesk_tui.store import PlanRecordRow
+
+if TYPE_CHECKING:
+    from supportdesk_tui.clients.trello.facade import TrelloClient
+
+log = logging.getLogger(__name__)
+RECORD_KIND = "plan.record"
+DEBOUNCE_S = 1.5
+"""Edits within this long of each other go to Trello as one write (well inside the 5 s promise)."""
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MIGRATED = "plan_records_migrated"
+
+
+class Choice(Enum):
+    """How a write treats the card: merge as usual, or the person's answer to a card problem."""
+
+    MERGE = "merge"
+    REPAIR = "repair"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordStatus:
+    """What the Planning screen says about a week's plan of record."""
+
+    week: IsoWeek
+    reachable: bool | None  # None: not checked yet in this run
+    as_of: datetime | None  # when this machine last read or wrote the card
+    revision: int = 0
+    saved_by: str = ""
+    saved_at: datetime | None = None
+    card_url: str = ""
+    conflicts: tuple[str, ...] = ()
+    problem: str = ""
+    trouble: Trouble | None = None
+    theirs_readable: bool = False
+    pending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RecordEvent:
+    """Posted to listeners when a week's plan or status changed, or with a notice to show."""
+
+    week: IsoWeek | None
+    notice: str = ""
+    severity: str = "information"
+
+
+def same_plan(a: Plan, b: Plan) -> bool:
+    """Equal as the card would hold them (titles are kept shorter there, so compare the encoded form)."""
+    return encode(PlanRecord(a, 0, "", EPOCH)) == encode(PlanRecord(b, 0, "", EPOCH))
+
+
+def conflicts_to_json(conflicts: tuple[Conflict, ...], texts: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for conflict, text in zip(conflicts, texts, strict=True):
+        key: Any = conflict.key
+        if conflict.unit is Unit.CELL and isinstance(key, tuple):
+            key = [key[0], key[1].isoformat()]
+        out.append({"unit": conflict.unit.value, "key": key, "text": text})
+    return out
+
+
+def conflicts_from_json(items: list[dict[str, Any]]) -> list[Conflict]:
+    from datetime import date
+
+    out = []
+    for item in items:
+        unit = Unit(item["unit"])
+        key: Any = item["key"]
+        if unit is Unit.CELL:
+            key = (str(key[0]), date.fromisoformat(str(key[1])))
+        out.append(Conflict(unit, key, None, None))
+    return out
+
+
+class PlanRecordService:
+    """Reads and writes the weeks' plan cards; owned by the planning service."""
+
+    def __init__(self, context: ServiceContext, *, debounce_s: float = DEBOUNCE_S) -> None:
+        self.context = context
+        self.settings = context.settings
+        self.debounce_s = debounce_s
+        self.listeners: list[Callable[[RecordEvent], None]] = []
+        self.reachable: bool | None = None
+        self.checked_at: datetime | None = None
+        self.offline_reason = ""
+        self._list_id: str | None = None
+        self._action_id: str | None = None
+        self._queued: dict[IsoWeek, int] = {}  # week -> journal entry not yet started
+        self._check_lock = asyncio.Lock()
+        self._flush_task: asyncio.Task[None] | None = None
+        self._check_task: asyncio.Task[None] | None = None
+        self._migrated = False
+
+    # --- small helpers ----------------------------------------------------------------------------
+    @property
+    def board_id(self) -> str:
+        return self.settings.trello.support_epics_board
+
+    @property
+    def me(self) -> str:
+        return self.settings.team.me or "someone"
+
+    def _emit(self, week: IsoWeek | None, notice: str = "", severity: str = "information") -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(RecordEvent(week, notice, severity))
+            except Exception:  # a closed screen's callback must not stop the others
+                log.debug("record listener failed", exc_info=True)
+
+    def _hhmm(self, when: datetime | None) -> str:
+        if when is None:
+            return "?"
+        return when.astimezone(ZoneInfo(self.settings.sla.timezone)).strftime("%H:%M")
+
+    async def _row(self, week: IsoWeek) -> PlanRecordRow:
+        row = await asyncio.to_thread(self.context.store.load_plan_record, str(week))
+        return row or PlanRecordRow(str(week))
+
+    async def _local(self, week: IsoWeek) -> tuple[dict[str, Any] | None, Plan | None]:
+        raw = await asyncio.to_thread(self.context.store.load_plan, str(week))
+        return raw, (plan_from_dict(raw) if raw is not None else None)
+
+    async def _pending_weeks(self) -> set[str]:
+        entries = await asyncio.to_thread(self.context.store.journal_entries, PENDING)
+        return {str(e.payload.get("week")) for e in entries if e.kind == RECORD_KIND}
+
+    # --- status for the screen and the header -------------------------------------------------------
+    async def status(self, week: IsoWeek) -> RecordStatus:
+        row = await self._row(week)
+        problem = row.problem or {}
+        trouble = Trouble(problem["trouble"]) if problem.get("trouble") else None
+        return RecordStatus(
+            week, self.reachable, row.read_at, row.revision, row.saved_by, row.saved_at, row.card_url,
+            tuple(str(c["text"]) for c in row.conflicts.get("items", ())), str(problem.get("message", "")),
+            trouble, bool(problem.get("readable")), str(week) in await self._pending_weeks())
+
+    def status_line(self, status: RecordStatus) -> str:
+        """``plan r3 by ben 10:02`` when checked; ``as of 10:02 (Trello not reachable)`` when not."""
+        if not self.board_id:
+            return "kept on this machine (no Support Epics board configured)"
+        pending = " · saving to Trello…" if status.pending else ""
+        if self.reachable is False:
+            as_of = self._hhmm(status.as_of) if status.as_of else "never"
+            return f"as of {as_of} (Trello not reachable){pending}"
+        if not status.revision:
+            return f"not on Trello yet{pending}"
+        return f"plan r{status.revision} by {status.saved_by} {self._hhmm(status.saved_at)}{pending}"
+
+    # --- reading --------------------------------------------------------------------------------------
+    def check_soon(self) -> None:
+        """Start a background check unless one runs (for the header: start, and every poll period)."""
+        if not self.board_id or (self._check_task is not None and not self._check_task.done()):
+            return
+        now = self.context.clock.now()
+        if self.checked_at is not None and (now - self.checked_at).total_seconds() < self.settings.trello.poll_seconds:
+            return
+        with contextlib.suppress(RuntimeError):  # no running loop: a sync caller, nothing to start
+            self._check_task = asyncio.get_running_loop().create_task(self._check_quietly(), name="plan-record-check")
+
+    async def _check_quietly(self) -> None:
+        try:
+            await self.check()
+        except Exception:
+            log.warning("could not check the plan of record", exc_info=True)
+
+    async def check(self) -> bool:
+        """Read the plans list if the board changed since the last look; True when something was read.
+
+        Unchanged costs one small request. Offline leaves everything as it was (the screen then says
+        "as of"); when Trello answers again, queued writes are sent.
+        """
+        if not self.board_id:
+            return False
+        async with self._check_lock:
+            try:
+                changed = await self._read()
+            except ApiError as exc:
+                self.reachable, self.offline_reason = False, str(exc)
+                self._emit(None)
+                return False
+            self.reachable, self.checked_at = True, self.context.clock.now()
+        await self._migrate_once()
+        if await self._pending_weeks():
+            await self.flush()
+        self._emit(None)
+        return changed
+
+    async def _read(self) -> bool:
+        trello = await self.context.trello()
+        if self._action_id is not None and self._list_id is not None:
+            changed, newest = await trello.board_changed_since(self.board_id, self._action_id)
+            self._action_id = newest
+            if not changed:
+                return False
+        else:
+            self._action_id = await trello.latest_action_id(self.board_id)  # baseline before the read
+        list_id = await self.find_list(trello, create=False)
+        cards = await trello.list_cards(list_id) if list_id else []
+        await self._absorb(trello, cards)
+        return True
+
+    async def find_list(self, trello: TrelloClient, *, create: bool) -> str | None:
+        """The plans list's id (one small request the first time); created when asked, with a toast."""
+        if self._list_id is not None:
+            return self._list_id
+        name = self.settings.trello.lists.plans
+        wanted = name.strip().casefold()
+        found = next((lst for lst in await trello.open_lists(self.board_id) if lst.name.strip().casefold() == wanted),
+                     None)
+        if found is None and create:
+            found = await ambiguous_write("creating the plans list", trello.create_list(self.board_id, name))
+            self._emit(None, f"Created the list {name} on Support Epics (one card per week's plan).")
+        self._list_id = found.id if found else None
+        return self._list_id
+
+    async def _absorb(self, trello: TrelloClient, cards: list[Card]) -> None:
+        """Bring what the list says into the store, week by week; never over a queued write."""
+        rows = await asyncio.to_thread(self.context.store.load_plan_records)
+        known = {IsoWeek.parse(w): r.card_id for w, r in rows.items() if r.card_id}
+        weeks = scan_plan_cards(cards, known)
+        for week, card_id in known.items():
+            if week not in weeks:  # the card this machine wrote is not in the list any more
+                try:
+                    card = await trello.get_card(card_id)
+                except NotFoundError:
+                    await asyncio.to_thread(self.context.store.save_plan_record,
+                                            replace(rows[str(week)], card_id="", card_url="", problem={}))
+                    continue
+                weeks[week] = read_card(week, card) if card.list_id == self._list_id else moved_out(week, card)
+        pending = await self._pending_weeks()
+        for week, found in weeks.items():
+            await self._absorb_week(week, found, rows.get(str(week)) or PlanRecordRow(str(week)), pending)
+
+    async def _absorb_week(self, week: IsoWeek, found: WeekCard, row: PlanRecordRow, pending: set[str]) -> None:
+        now = self.context.clock.now()
+        if found.trouble is not None:
+            problem = {"trouble": found.trouble.value, "message": found.message, "card_id": found.card.id,
+                       "readable": found.record is not None}
+            if row.problem != problem:
+                await asyncio.to_thread(self.context.store.save_plan_record, replace(row, problem=problem))
+                self._emit(week)
+            return
+        record = found.record
+        assert record is not None
+        fresh = replace(row, read_at=now, problem={})
+        if record.revision == row.revision and found.card.id == row.card_id:
+            if row.problem:
+                await asyncio.to_thread(self.context.store.save_plan_record, fresh)
+                self._emit(week)
+            return
+        if str(week) in pending:
+            return  # the queued write reads the card itself and merges: the base must stay what it was
+        _, local = await self._local(week)
+        base = plan_from_dict(row.base) if row.base is not None and row.card_id == found.card.id else None
+        # Never read before: the card is the plan of record and this machine's old copy gives way to it.
+        merged = merge_plans(base, local, record.plan) if local is not None and base is not None else None
+        plan = merged.plan if merged is not None else record.plan
+        conflicts = dict(row.conflicts)
+        if merged is not None and merged.conflicts:
+            conflicts = self._conflicts_json(row, merged.conflicts, merged.plan, record, local)
+        updated = replace(fresh, base=plan_to_dict(record.plan), revision=record.revision, card_id=found.card.id,
+                          card_url=found.card.short_url or found.card.url, saved_by=record.saved_by,
+                          saved_at=record.saved_at, conflicts=conflicts)
+        await asyncio.to_thread(self.context.store.save_plan_record, updated, plan_to_dict(plan), now)
+        if not same_plan(plan, record.plan):
+            await self.queue_write(week)  # this machine had changes the card lacks (e.g. a failed write)
+        self._emit(week)
+
+    def _conflicts_json(self, row: PlanRecordRow, conflicts: tuple[Conflict, ...], plan: Plan, theirs: PlanRecord,
+                        mine: Plan | None) -> dict[str, Any]:
+        texts = [describe(c, plan, who=theirs.saved_by, when=self._hhmm(theirs.saved_at)) for c in conflicts]
+        items = [*row.conflicts.get("items", []), *conflicts_to_json(conflicts, texts)]
+        return {"mine": plan_to_dict(mine) if mine is not None else None, "items": items}
+
+    # --- writing ----------------------------------------------------------------------------------
+    async def queue_write(self, week: IsoWeek, *, migrate: bool = False) -> None:
+        """Journal one write of ``week`` per burst (the entry reads the latest local plan when it runs)."""
+        if not self.board_id:
+            return
+        if week not in self._queued:
+            row = await self._row(week)
+            if row.problem:
+                self._emit(week)  # held: nothing is written until the person chooses
+                return
+            payload: dict[str, Any] = {"week": str(week), **({"migrate": True} if migrate else {})}
+            entry = await asyncio.to_thread(self.context.store.journal_add, RECORD_KIND, payload,
+                                            self.context.clock.now(), None)
+            self._queued[week] = entry
+            await self.context.journal.refresh_count()
+        self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        if self._flush_task is not None and not self._flush_task.done():
+            self._flush_task.cancel()
+
+        async def later() -> None:
+            if self.debounce_s > 0:
+                await asyncio.sleep(self.debounce_s)
+            await self.flush()
+
+        with contextlib.suppress(RuntimeError):
+            self._flush_task = asyncio.get_running_loop().create_task(later(), name="plan-record-flush")
+
+    async def flush(self) -> None:
+        """Run every queued write now (in the journal's order); say what finished or failed."""
+        for outcome in await self.context.journal.resume():
+            if outcome.kind != RECORD_KIND:
+                continue
+            if outcome.status == PENDING:
+                self.reachable, self.offline_reason = False, outcome.message
+            elif outcome.status == "failed":
+                self._emit(None, outcome.message, "error")
+        self._emit(None)
+
+    async def drain(self) -> None:
+        """Wait for a scheduled write to finish (tests and ``q``); runs it at once, skipping the debounce."""
+        task = self._flush_task
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.flush()
+
+    async def write_week(self, week: IsoWeek, list_id: str, choice: Choice, *, migrate: bool = False) -> dict[str, Any]:
+        """The journal step: read the card (one request), merge if someone saved since, write (one PUT)."""
+        self._queued.pop(week, None)  # claimed: an edit from now on queues a new entry
+        trello = await self.context.trello()
+        row = await self._row(week)
+        if row.problem and choice is Choice.MERGE:
+            raise StepFailed(str(row.problem.get("message", "the plan card needs a choice first")))
+        raw, local = await self._local(week)
+        if local is None:
+            return {"skipped": "no plan saved on this machine"}
+        card = await self._card_of(trello, row, list_id, week, choice)
+        if migrate and card is not None and not row.card_id:
+            return {"skipped": "the week already has a plan card"}
+        now = self.context.clock.now()
+        if card is None:  # no card yet: create it holding this plan, revision 1
+            desc = self._render(PlanRecord(local, max(row.revision, 0) + 1, self.me, now))
+            card = await ambiguous_write("creating the plan card",
+                                         trello.create_card(list_id, card_name(week), desc))
+            await self._written(week, row, card, local, local, PlanRecord(local, row.revision + 1, self.me, now),
+                                raw, {})
+            return {"card_id": card.id, "revision": row.revision + 1, "created": True}
+        found = read_card(week, card)
+        if card.list_id != list_id and choice is Choice.MERGE:
+            found = moved_out(week, card)
+        if found.trouble is not None and choice is Choice.MERGE:
+            problem = {"trouble": found.trouble.value, "message": found.message, "card_id": card.id,
+                       "readable": found.record is not None}
+            await asyncio.to_thread(self.context.store.save_plan_record, replace(row, problem=problem))
+            self._emit(week)
+            raise StepFailed(found.message)
+        theirs = found.record
+        conflicts = row.conflicts
+        if choice is Choice.REPAIR or theirs is None:
+            plan, revision = local, max(row.revision, theirs.revision if theirs else 0) + 1
+        else:
+            base = plan_from_dict(row.base) if row.base is not None and row.card_id == card.id else None
+            if base is not None and theirs.revision == row.revision:
+                plan = local  # nobody else saved since this machine last read it
+            else:
+                merged = merge_plans(base, local, theirs.plan)
+                plan = merged.plan
+                if merged.conflicts:
+                    conflicts = self._conflicts_json(row, merged.conflicts, plan, theirs, local)
+            revision = max(row.revision, theirs.revision) + (0 if same_plan(plan, theirs.plan) else 1)
+        wrote = theirs is None or choice is Choice.REPAIR or not same_plan(plan, theirs.plan)
+        record = PlanRecord(plan, revision, self.me, now) if wrote or theirs is None else theirs
+        if wrote:
+            await trello.set_card_desc(card.id, self._render(record))
+        await self._written(week, row, card, plan, local, record, raw, conflicts)
+        return {"card_id": card.id, "revision": record.revision, "wrote": wrote,
+                "conflicts": len(conflicts.get("items", ())) if conflicts else 0}
+
+    async def _card_of(self, trello: TrelloClient, row: PlanRecordRow, list_id: str, week: IsoWeek,
+                       choice: Choice) -> Card | None:
+        """The week's card: the one this machine knows (one read), else looked up in the list."""
+        trouble = Trouble(row.problem["trouble"]) if row.problem.get("trouble") else None
+        if row.card_id and not (choice is Choice.REPAIR and trouble is not None and trouble is not Trouble.UNREADABLE):
+            try:
+                return await trello.get_card(row.card_id)
+            except NotFoundError:
+                pass  # deleted in Trello: look in the list (or make a new card)
+        known = {week: row.card_id} if row.card_id else {}
+        found = scan_plan_cards([c for c in await trello.list_cards(list_id) if not c.closed], known).get(week)
+        if found is None:
+            return None
+        if choice is Choice.REPAIR:
+            for other in found.others:  # the person chose this machine's copy: the duplicates go
+                await trello.archive_card(other.id)
+        return found.card
+
+    def _render(self, record: PlanRecord) -> str:
+        try:
+            return render_description(record, self.settings.customers)
+        except PlanTooLarge as exc:
+            raise StepFailed(str(exc)) from None
+
+    async def _written(self, week: IsoWeek, row: PlanRecordRow, card: Card, plan: Plan, local: Plan,
+                       record: PlanRecord, raw: dict[str, Any] | None, conflicts: dict[str, Any]) -> None:
+        """Keep the card's plan as the new base; the local copy becomes the merge unless edited meanwhile."""
+        now = self.context.clock.now()
+        current_raw, current = await self._local(week)
+        if current is not None and current_raw != raw:
+            plan = merge_plans(local, current, plan).plan  # an edit made while this write ran: keep it
+        updated = replace(row, base=plan_to_dict(record.plan), revision=record.revision, card_id=card.id,
+                          card_url=card.short_url or card.url, saved_by=record.saved_by, saved_at=record.saved_at,
+                          read_at=now, conflicts=conflicts, problem={})
+        await asyncio.to_thread(self.context.store.save_plan_record, updated, plan_to_dict(plan), now)
+        self._emit(week)
+
+    # --- the person's choices -----------------------------------------------------------------------
+    async def apply_mine(self, week: IsoWeek) -> Plan | None:
+        """Put this machine's values over theirs for the week's conflicts, then write (the `m` key)."""
+        row = await self._row(week)
+        items = row.conflicts.get("items") or []
+        mine_raw = row.conflicts.get("mine")
+        _, local = await self._local(week)
+        if not items or local is None or mine_raw is None:
+            return None
+        plan = apply_mine(local, conflicts_from_json(items), plan_from_dict(mine_raw))
+        now = self.context.clock.now()
+        await asyncio.to_thread(self.context.store.save_plan_record, replace(row, conflicts={}), plan_to_dict(plan),
+                                now)
+        await self.queue_write(week)
+        return plan
+
+    async def dismiss_conflicts(self, week: IsoWeek) -> None:
+        row = await self._row(week)
+        await asyncio.to_thread(self.context.store.save_plan_record, replace(row, conflicts={}))
+        self._emit(week)
+
+    async def repair(self, week: IsoWeek) -> None:
+        """Rewrite the week's card from this machine's copy (the person chose so), journaled."""
+        await self.context.journal.submit(RECORD_KIND, {"week": str(week), "choice": Choice.REPAIR.value})
+        self._emit(week)
+
+    async def take_theirs(self, week: IsoWeek) -> bool:
+        """Replace this machine's copy with the card's readable plan; False when it cannot be read."""
+        row = await self._row(week)
+        card_id = str(row.problem.get("card_id") or row.card_id)
+        if not card_id:
+            return False
+        trello = await self.context.trello()
+        found = read_card(week, await trello.get_card(card_id))
+        if found.record is None:
+            return False
+        record, now = found.record, self.context.clock.now()
+        updated = replace(row, base=plan_to_dict(record.plan), revision=record.revision, card_id=found.card.id,
+                          card_url=found.card.short_url or found.card.url, saved_by=record.saved_by,
+                          saved_at=record.saved_at, read_at=now, conflicts={}, problem={})
+        await asyncio.to_thread(self.context.store.save_plan_record, updated, plan_to_dict(record.plan), now)
+        self._emit(week)
+        return True
+
+    # --- migration --------------------------------------------------------------------------------
+    async def _migrate_once(self) -> None:
+        """Plans saved by a version that kept them on this machine only: written once, journaled, and only
+        to weeks with no card (the first read already made a week that has one take the card's plan)."""
+        if self._migrated:
+            return
+        self._migrated = True
+        if await asyncio.to_thread(self.context.store.get_meta, MIGRATED):
+            return
+        rows = await asyncio.to_thread(self.context.store.load_plan_records)
+        for week_text in await asyncio.to_thread(self.context.store.plan_weeks):
+            row = rows.get(week_text)
+            if row is None or not row.card_id:
+                await self.queue_write(IsoWeek.parse(week_text), migrate=True)
+        await asyncio.to_thread(self.context.store.set_meta, MIGRATED, "1")
