@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS plans (week TEXT PRIMARY KEY, plan TEXT NOT NULL, upd
 CREATE TABLE IF NOT EXISTS rota (week TEXT PRIMARY KEY, lead TEXT NOT NULL, other TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS plan_records (week TEXT PRIMARY KEY, base TEXT, revision INTEGER NOT NULL DEFAULT 0,
     card_id TEXT NOT NULL DEFAULT '', card_url TEXT NOT NULL DEFAULT '', saved_by TEXT NOT NULL DEFAULT '',
-    saved_at TEXT, read_at TEXT, conflicts TEXT NOT NULL DEFAULT '{}', problem TEXT NOT NULL DEFAULT '{}');
+    saved_at TEXT, read_at TEXT, conflicts TEXT NOT NULL DEFAULT '{}', problem TEXT NOT NULL DEFAULT '{}',
+    parent TEXT);
 CREATE TABLE IF NOT EXISTS sla_warnings (number INTEGER NOT NULL, threshold REAL NOT NULL,
     at TEXT NOT NULL, PRIMARY KEY (number, threshold));
 CREATE TABLE IF NOT EXISTS tickets_seen (number INTEGER PRIMARY KEY, created_at TEXT NOT NULL,

@@ -130,6 +130,7 @@ class PlanRecordService:
         self._queued: dict[IsoWeek, int] = {}  # week -> journal entry not yet started
         self._check_lock = asyncio.Lock()
         self._flush_task: asyncio.Task[None] | None = None
+        self._waiting = False  # the flush task is still in its debounce sleep (safe to cancel)
         self._check_task: asyncio.Task[None] | None = None
         self._migrated = False
 
@@ -285,7 +286,8 @@ class PlanRecordService:
         record = found.record
         assert record is not None
         fresh = replace(row, read_at=now, problem={})
-        if record.revision == row.revision and found.card.id == row.card_id:
+        base, unchanged = self._base_for(row, found.card.id, record)
+        if unchanged:
             if row.problem:
                 await asyncio.to_thread(self.context.store.save_plan_record, fresh)
                 self._emit(week)
@@ -293,7 +295,6 @@ class PlanRecordService:
         if str(week) in pending:
             return  # the queued write reads the card itself and merges: the base must stay what it was
         _, local = await self._local(week)
-        base = plan_from_dict(row.base) if row.base is not None and row.card_id == found.card.id else None
         # Never read before: the card is the plan of record and this machine's old copy gives way to it.
         merged = merge_plans(base, local, record.plan) if local is not None and base is not None else None
         plan = merged.plan if merged is not None else record.plan
@@ -302,11 +303,25 @@ class PlanRecordService:
             conflicts = self._conflicts_json(row, merged.conflicts, merged.plan, record, local)
         updated = replace(fresh, base=plan_to_dict(record.plan), revision=record.revision, card_id=found.card.id,
                           card_url=found.card.short_url or found.card.url, saved_by=record.saved_by,
-                          saved_at=record.saved_at, conflicts=conflicts)
+                          saved_at=record.saved_at, conflicts=conflicts, parent=None)
         await asyncio.to_thread(self.context.store.save_plan_record, updated, plan_to_dict(plan), now)
         if not same_plan(plan, record.plan):
             await self.queue_write(week)  # this machine had changes the card lacks (e.g. a failed write)
         self._emit(week)
+
+    def _base_for(self, row: PlanRecordRow, card_id: str, theirs: PlanRecord) -> tuple[Plan | None, bool]:
+        """The plan to merge from, and whether the card still holds exactly what this machine last read or
+        wrote (then there is nothing of theirs to merge). None: this machine never read that card."""
+        if row.base is None or row.card_id != card_id:
+            return None, False
+        base = plan_from_dict(row.base)
+        if theirs.revision != row.revision:
+            return base, False
+        if same_plan(base, theirs.plan):
+            return base, True
+        # The same revision with other content: another machine wrote at the same moment as this one, from
+        # the same card; merge from what the card held then, so neither write is lost.
+        return (plan_from_dict(row.parent) if row.parent is not None else base), False
 
     def _conflicts_json(self, row: PlanRecordRow, conflicts: tuple[Conflict, ...], plan: Plan, theirs: PlanRecord,
                         mine: Plan | None) -> dict[str, Any]:
@@ -333,32 +348,41 @@ class PlanRecordService:
 
     def _schedule_flush(self) -> None:
         if self._flush_task is not None and not self._flush_task.done():
+            if not self._waiting:
+                return  # a flush is running; it goes round again for entries queued meanwhile
             self._flush_task.cancel()
 
         async def later() -> None:
             if self.debounce_s > 0:
                 await asyncio.sleep(self.debounce_s)
+            self._waiting = False  # from here on the write may be on the wire: never cancel it
             await self.flush()
+
+        self._waiting = True
 
         with contextlib.suppress(RuntimeError):
             self._flush_task = asyncio.get_running_loop().create_task(later(), name="plan-record-flush")
 
     async def flush(self) -> None:
         """Run every queued write now (in the journal's order); say what finished or failed."""
-        for outcome in await self.context.journal.resume():
-            if outcome.kind != RECORD_KIND:
-                continue
-            if outcome.status == PENDING:
-                self.reachable, self.offline_reason = False, outcome.message
-            elif outcome.status == "failed":
-                self._emit(None, outcome.message, "error")
+        while True:
+            offline = False
+            for outcome in await self.context.journal.resume():
+                if outcome.status == PENDING:
+                    offline = True
+                    self.reachable, self.offline_reason = False, outcome.message
+                elif outcome.kind == RECORD_KIND and outcome.status == "failed":
+                    self._emit(None, outcome.message, "error")
+            if offline or not self._queued:  # edits queued while that ran go out in the next round
+                break
         self._emit(None)
 
     async def drain(self) -> None:
         """Wait for a scheduled write to finish (tests and ``q``); runs it at once, skipping the debounce."""
         task = self._flush_task
         if task is not None and not task.done():
-            task.cancel()
+            if self._waiting:
+                task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self.flush()
@@ -382,7 +406,7 @@ class PlanRecordService:
             card = await ambiguous_write("creating the plan card",
                                          trello.create_card(list_id, card_name(week), desc))
             await self._written(week, row, card, local, local, PlanRecord(local, row.revision + 1, self.me, now),
-                                raw, {})
+                                raw, {}, None)
             return {"card_id": card.id, "revision": row.revision + 1, "created": True}
         found = read_card(week, card)
         if card.list_id != list_id and choice is Choice.MERGE:
@@ -398,9 +422,9 @@ class PlanRecordService:
         if choice is Choice.REPAIR or theirs is None:
             plan, revision = local, max(row.revision, theirs.revision if theirs else 0) + 1
         else:
-            base = plan_from_dict(row.base) if row.base is not None and row.card_id == card.id else None
-            if base is not None and theirs.revision == row.revision:
-                plan = local  # nobody else saved since this machine last read it
+            base, unchanged = self._base_for(row, card.id, theirs)
+            if unchanged:
+                plan = local  # nobody else saved since this machine last read or wrote it
             else:
                 merged = merge_plans(base, local, theirs.plan)
                 plan = merged.plan
@@ -411,7 +435,8 @@ class PlanRecordService:
         record = PlanRecord(plan, revision, self.me, now) if wrote or theirs is None else theirs
         if wrote:
             await trello.set_card_desc(card.id, self._render(record))
-        await self._written(week, row, card, plan, local, record, raw, conflicts)
+        await self._written(week, row, card, plan, local, record, raw, conflicts,
+                            plan_to_dict(theirs.plan) if wrote and theirs is not None else None)
         return {"card_id": card.id, "revision": record.revision, "wrote": wrote,
                 "conflicts": len(conflicts.get("items", ())) if conflicts else 0}
 
@@ -440,7 +465,8 @@ class PlanRecordService:
             raise StepFailed(str(exc)) from None
 
     async def _written(self, week: IsoWeek, row: PlanRecordRow, card: Card, plan: Plan, local: Plan,
-                       record: PlanRecord, raw: dict[str, Any] | None, conflicts: dict[str, Any]) -> None:
+                       record: PlanRecord, raw: dict[str, Any] | None, conflicts: dict[str, Any],
+                       parent: dict[str, Any] | None) -> None:
         """Keep the card's plan as the new base; the local copy becomes the merge unless edited meanwhile."""
         now = self.context.clock.now()
         current_raw, current = await self._local(week)
@@ -448,7 +474,7 @@ class PlanRecordService:
             plan = merge_plans(local, current, plan).plan  # an edit made while this write ran: keep it
         updated = replace(row, base=plan_to_dict(record.plan), revision=record.revision, card_id=card.id,
                           card_url=card.short_url or card.url, saved_by=record.saved_by, saved_at=record.saved_at,
-                          read_at=now, conflicts=conflicts, problem={})
+                          read_at=now, conflicts=conflicts, problem={}, parent=parent)
         await asyncio.to_thread(self.context.store.save_plan_record, updated, plan_to_dict(plan), now)
         self._emit(week)
 
