@@ -97,8 +97,11 @@ def scan_plan_cards(cards: Iterable[Card], known: Mapping[IsoWeek, str] | None =
 
 
 def moved_out(week: IsoWeek, card: Card) -> WeekCard:
-    """A card this machine wrote the week's plan to, now in another list (or on another board)."""
-    return WeekCard(week, card, None, Trouble.MOVED,
+    """A card this machine wrote the week's plan to, now in another list (or on another board); archived
+    there, it is called archived (what a person would look for first)."""
+    if card.closed:
+        return read_card(week, card)
+    return WeekCard(week, card, read_card(week, card).record, Trouble.MOVED,
                     f"The plan card for {week} ({link(card)}) was moved out of the plans list")
 
 

@@ -8,7 +8,7 @@ from supportdesk_tui.domain.plan_record import parse_description
 from supportdesk_tui.domain.planning import TRIAGE
 from supportdesk_tui.services.container import Services
 from tests.planning.fixtures import TrelloEnv
-from tests.planning.record_fixtures import ITEM_A, ITEM_B, MON, TUE, W48, drain, local, plan_cards, poll
+from tests.planning.record_fixtures import FRI, ITEM_A, ITEM_B, MON, TUE, W48, drain, local, plan_cards, poll
 
 pytest_plugins = ["tests.planning.fixtures", "tests.planning.record_fixtures"]
 
@@ -70,3 +70,81 @@ async def test_the_same_cell_keeps_theirs_and_tells_the_later_one(machines: Call
     await poll(a)
     assert (await local(a)).cell("ana", MON) == (ITEM_B.card_id,)
     assert (await b.planning.record.status(W48)).conflicts == ()
+
+
+def writes_to_trello(trello: TrelloEnv) -> list[tuple[str, str]]:
+    return [(r.method, r.path) for r in trello.server.requests() if r.method in ("POST", "PUT", "DELETE")]
+
+
+async def test_a_change_costs_one_read_and_one_write_and_an_unchanged_check_one_request(
+        machines: Callable[..., Services], trello: TrelloEnv) -> None:
+    a = machines("a")
+    await a.planning.save(a.planning.new_plan(W48))
+    await drain(a)
+    await poll(a)
+    await poll(a)
+    trello.server.clear_log()
+    await poll(a)
+    assert len(trello.server.requests()) == 1  # the board's actions since the last one seen: nothing
+    await a.planning.save((await local(a)).assign("ana", MON, ITEM_A).plan)
+    await drain(a)
+    sent = [(r.method, r.path.split("?")[0]) for r in trello.server.requests()[1:]]
+    assert [m for m, _ in sent] == ["GET", "PUT"]
+    assert sent[1][1].endswith("/desc")
+
+
+async def test_a_burst_of_edits_is_one_write(machines: Callable[..., Services], trello: TrelloEnv) -> None:
+    a = machines("a")
+    a.planning.record.debounce_s = 60  # the burst comes faster than the debounce
+    await a.planning.save(a.planning.new_plan(W48))
+    await drain(a)
+    trello.server.clear_log()
+    plan = await local(a)
+    for day in W48.days():
+        plan = plan.assign("ana", day, ITEM_A).plan
+        await a.planning.save(plan)
+    assert a.journal.pending_count == 1  # one entry carries the whole burst
+    await drain(a)
+    assert len(writes_to_trello(trello)) == 1
+    assert all(parse_description(plan_cards(trello)[0]["desc"]).plan.cell("ana", d) == (ITEM_A.card_id,)
+               for d in W48.days())
+
+
+async def test_offline_edits_reach_the_card_when_trello_answers_again(machines: Callable[..., Services],
+                                                                     trello: TrelloEnv) -> None:
+    a, b = machines("a"), machines("b")
+    await a.planning.save(a.planning.new_plan(W48))
+    await drain(a)
+    trello.server.faults.down = True
+    plan = await local(a)
+    for dev, day in [("ana", MON), ("ben", TUE), ("ana", MON), ("chloe", FRI)]:
+        plan = plan.assign(dev, day, ITEM_B if dev == "ana" else ITEM_A).plan
+        await a.planning.save(plan)
+        await drain(a)
+    assert a.journal.pending_count == 1
+    assert not (await a.planning.record.check())
+    status = await a.planning.record.status(W48)
+    assert a.planning.record.status_line(status).startswith("as of 10:00 (Trello not reachable)")
+    trello.server.faults.down = False
+    await poll(a)  # back: the queued write goes out
+    assert a.journal.pending_count == 0
+    await poll(b)
+    mine = await local(b)
+    assert mine.cell("ana", MON) == (ITEM_B.card_id, ITEM_B.card_id)
+    assert mine.cell("ben", TUE) == (ITEM_A.card_id,) and mine.cell("chloe", FRI) == (ITEM_A.card_id,)
+
+
+async def test_a_crash_between_local_save_and_trello_write_finishes_on_restart_once(
+        machines: Callable[..., Services], trello: TrelloEnv) -> None:
+    a = machines("a")
+    a.planning.record.debounce_s = 60
+    await a.planning.save(a.planning.new_plan(W48).assign("ana", MON, ITEM_A).plan)
+    assert writes_to_trello(trello) == []
+    a.planning.record.stop()  # the process ends before the debounce fired: the entry stays in the journal
+    await a.aclose()
+    restarted = machines("a")
+    for _ in range(2):  # the App resumes the journal after the first paint; a second resume finds nothing
+        await restarted.journal.resume()
+    assert [m for m, _ in writes_to_trello(trello)] == ["POST", "POST"]  # the plans list, then the card
+    assert parse_description(plan_cards(trello)[0]["desc"]).plan.cell("ana", MON) == (ITEM_A.card_id,)
+    assert len(plan_cards(trello)) == 1

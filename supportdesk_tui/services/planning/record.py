@@ -30,7 +30,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from supportdesk_tui.clients.errors import ApiError, NotFoundError
+from supportdesk_tui.clients.errors import ApiError, NotFoundError, RateLimitedError, UnavailableError
 from supportdesk_tui.domain.boards import Card
 from supportdesk_tui.domain.plan_cards import Trouble, WeekCard, moved_out, read_card, scan_plan_cards
 from supportdesk_tui.domain.plan_export import plan_from_dict, plan_to_dict
@@ -127,7 +127,7 @@ class PlanRecordService:
         self.offline_reason = ""
         self._list_id: str | None = None
         self._action_id: str | None = None
-        self._queued: dict[IsoWeek, int] = {}  # week -> journal entry not yet started
+        self._queued: set[IsoWeek] = set()  # weeks with a journal entry whose write has not started
         self._check_lock = asyncio.Lock()
         self._flush_task: asyncio.Task[None] | None = None
         self._waiting = False  # the flush task is still in its debounce sleep (safe to cancel)
@@ -340,9 +340,9 @@ class PlanRecordService:
                 self._emit(week)  # held: nothing is written until the person chooses
                 return
             payload: dict[str, Any] = {"week": str(week), **({"migrate": True} if migrate else {})}
-            entry = await asyncio.to_thread(self.context.store.journal_add, RECORD_KIND, payload,
-                                            self.context.clock.now(), None)
-            self._queued[week] = entry
+            await asyncio.to_thread(self.context.store.journal_add, RECORD_KIND, payload, self.context.clock.now(),
+                                    None)
+            self._queued.add(week)
             await self.context.journal.refresh_count()
         self._schedule_flush()
 
@@ -387,9 +387,21 @@ class PlanRecordService:
                 await task
         await self.flush()
 
+    def stop(self) -> None:
+        """Drop a debounce still waiting (the app is closing): its entry stays journaled for the next start."""
+        if self._flush_task is not None and self._waiting and not self._flush_task.done():
+            self._flush_task.cancel()
+
     async def write_week(self, week: IsoWeek, list_id: str, choice: Choice, *, migrate: bool = False) -> dict[str, Any]:
         """The journal step: read the card (one request), merge if someone saved since, write (one PUT)."""
-        self._queued.pop(week, None)  # claimed: an edit from now on queues a new entry
+        self._queued.discard(week)  # claimed: an edit from now on queues a new entry
+        try:
+            return await self._write_week(week, list_id, choice, migrate=migrate)
+        except (UnavailableError, RateLimitedError):
+            self._queued.add(week)  # still pending (offline): later edits ride on this entry, no new one
+            raise
+
+    async def _write_week(self, week: IsoWeek, list_id: str, choice: Choice, *, migrate: bool) -> dict[str, Any]:
         trello = await self.context.trello()
         row = await self._row(week)
         if row.problem and choice is Choice.MERGE:
