@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from supportdesk_tui.domain.plan_cards import Trouble
 from supportdesk_tui.domain.plan_export import plan_to_dict
 from supportdesk_tui.domain.plan_record import DESCRIPTION_LIMIT, PlanRecord, parse_description, render_description

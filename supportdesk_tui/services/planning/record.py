@@ -24,9 +24,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from enum import Enum
+from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -34,84 +33,30 @@ from supportdesk_tui.clients.errors import ApiError, NotFoundError, RateLimitedE
 from supportdesk_tui.domain.boards import Card
 from supportdesk_tui.domain.plan_cards import Trouble, WeekCard, moved_out, read_card, scan_plan_cards
 from supportdesk_tui.domain.plan_export import plan_from_dict, plan_to_dict
-from supportdesk_tui.domain.plan_merge import Conflict, Unit, apply_mine, describe, merge_plans
-from supportdesk_tui.domain.plan_record import PlanRecord, PlanTooLarge, card_name, encode, render_description
+from supportdesk_tui.domain.plan_merge import Conflict, apply_mine, describe, merge_plans
+from supportdesk_tui.domain.plan_record import PlanRecord, PlanTooLarge, card_name, render_description
 from supportdesk_tui.domain.planning import IsoWeek, Plan
 from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.journal import PENDING, StepFailed, ambiguous_write
+from supportdesk_tui.services.planning.record_model import (
+    RECORD_KIND,
+    Choice,
+    RecordEvent,
+    RecordStatus,
+    base_for,
+    conflicts_from_json,
+    conflicts_to_json,
+    same_plan,
+)
 from supportdesk_tui.store import PlanRecordRow
 
 if TYPE_CHECKING:
     from supportdesk_tui.clients.trello.facade import TrelloClient
 
 log = logging.getLogger(__name__)
-RECORD_KIND = "plan.record"
 DEBOUNCE_S = 1.5
 """Edits within this long of each other go to Trello as one write (well inside the 5 s promise)."""
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MIGRATED = "plan_records_migrated"
-
-
-class Choice(Enum):
-    """How a write treats the card: merge as usual, or the person's answer to a card problem."""
-
-    MERGE = "merge"
-    REPAIR = "repair"
-
-
-@dataclass(frozen=True, slots=True)
-class RecordStatus:
-    """What the Planning screen says about a week's plan of record."""
-
-    week: IsoWeek
-    reachable: bool | None  # None: not checked yet in this run
-    as_of: datetime | None  # when this machine last read or wrote the card
-    revision: int = 0
-    saved_by: str = ""
-    saved_at: datetime | None = None
-    card_url: str = ""
-    conflicts: tuple[str, ...] = ()
-    problem: str = ""
-    trouble: Trouble | None = None
-    theirs_readable: bool = False
-    pending: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RecordEvent:
-    """Posted to listeners when a week's plan or status changed, or with a notice to show."""
-
-    week: IsoWeek | None
-    notice: str = ""
-    severity: str = "information"
-
-
-def same_plan(a: Plan, b: Plan) -> bool:
-    """Equal as the card would hold them (titles are kept shorter there, so compare the encoded form)."""
-    return encode(PlanRecord(a, 0, "", EPOCH)) == encode(PlanRecord(b, 0, "", EPOCH))
-
-
-def conflicts_to_json(conflicts: tuple[Conflict, ...], texts: list[str]) -> list[dict[str, Any]]:
-    out = []
-    for conflict, text in zip(conflicts, texts, strict=True):
-        key: Any = conflict.key
-        if conflict.unit is Unit.CELL and isinstance(key, tuple):
-            key = [key[0], key[1].isoformat()]
-        out.append({"unit": conflict.unit.value, "key": key, "text": text})
-    return out
-
-
-def conflicts_from_json(items: list[dict[str, Any]]) -> list[Conflict]:
-    from datetime import date
-
-    out = []
-    for item in items:
-        unit = Unit(item["unit"])
-        key: Any = item["key"]
-        if unit is Unit.CELL:
-            key = (str(key[0]), date.fromisoformat(str(key[1])))
-        out.append(Conflict(unit, key, None, None))
-    return out
 
 
 class PlanRecordService:
@@ -149,6 +94,10 @@ class PlanRecordService:
                 listener(RecordEvent(week, notice, severity))
             except Exception:  # a closed screen's callback must not stop the others
                 log.debug("record listener failed", exc_info=True)
+
+    def changed(self, week: IsoWeek) -> None:
+        """The local copy of ``week`` changed outside the screen's own edits: listeners show it again."""
+        self._emit(week)
 
     def _hhmm(self, when: datetime | None) -> str:
         if when is None:
@@ -286,7 +235,7 @@ class PlanRecordService:
         record = found.record
         assert record is not None
         fresh = replace(row, read_at=now, problem={})
-        base, unchanged = self._base_for(row, found.card.id, record)
+        base, unchanged = base_for(row, found.card.id, record)
         if unchanged:
             if row.problem:
                 await asyncio.to_thread(self.context.store.save_plan_record, fresh)
@@ -308,20 +257,6 @@ class PlanRecordService:
         if not same_plan(plan, record.plan):
             await self.queue_write(week)  # this machine had changes the card lacks (e.g. a failed write)
         self._emit(week)
-
-    def _base_for(self, row: PlanRecordRow, card_id: str, theirs: PlanRecord) -> tuple[Plan | None, bool]:
-        """The plan to merge from, and whether the card still holds exactly what this machine last read or
-        wrote (then there is nothing of theirs to merge). None: this machine never read that card."""
-        if row.base is None or row.card_id != card_id:
-            return None, False
-        base = plan_from_dict(row.base)
-        if theirs.revision != row.revision:
-            return base, False
-        if same_plan(base, theirs.plan):
-            return base, True
-        # The same revision with other content: another machine wrote at the same moment as this one, from
-        # the same card; merge from what the card held then, so neither write is lost.
-        return (plan_from_dict(row.parent) if row.parent is not None else base), False
 
     def _conflicts_json(self, row: PlanRecordRow, conflicts: tuple[Conflict, ...], plan: Plan, theirs: PlanRecord,
                         mine: Plan | None) -> dict[str, Any]:
@@ -434,7 +369,7 @@ class PlanRecordService:
         if choice is Choice.REPAIR or theirs is None:
             plan, revision = local, max(row.revision, theirs.revision if theirs else 0) + 1
         else:
-            base, unchanged = self._base_for(row, card.id, theirs)
+            base, unchanged = base_for(row, card.id, theirs)
             if unchanged:
                 plan = local  # nobody else saved since this machine last read or wrote it
             else:

@@ -22,7 +22,8 @@ from typing import Any
 
 from supportdesk_tui.domain.planning import IsoWeek
 from supportdesk_tui.services.journal import StepFailed
-from supportdesk_tui.services.planning.record import RECORD_KIND, Choice, PlanRecordService
+from supportdesk_tui.services.planning.record import PlanRecordService
+from supportdesk_tui.services.planning.record_model import RECORD_KIND, Choice
 
 
 class PlanRecordHandler:

@@ -26,6 +26,7 @@ from supportdesk_tui.domain.plan_export import (
     plan_to_dict,
     planned_cards,
 )
+from supportdesk_tui.domain.plan_merge import merge_plans
 from supportdesk_tui.domain.planning import IsoWeek, Plan, WorkItem, start_from
 from supportdesk_tui.domain.planning_pool import Pool, build_pool
 from supportdesk_tui.domain.rota import TriagePair, history_from_store, suggest_triage_pair, triage_pair_problems
@@ -40,8 +41,9 @@ from supportdesk_tui.services.planning.actions import (
     normalise,
     publish_targets,
 )
-from supportdesk_tui.services.planning.record import PlanRecordService, RecordEvent
+from supportdesk_tui.services.planning.record import PlanRecordService
 from supportdesk_tui.services.planning.record_actions import PlanRecordHandler
+from supportdesk_tui.services.planning.record_model import RecordEvent, same_plan
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +140,7 @@ class PlanningService:
         self._cache = _Cache()
         self._save_lock = asyncio.Lock()
         self._latest: dict[IsoWeek, Plan] = {}
+        self._written: dict[IsoWeek, Plan] = {}  # what save() last wrote per week, to notice changes under it
         context.journal.register(PublishHandler(context))
         context.journal.register(ConfirmHandler(context))
         self.record = PlanRecordService(context)  # the plan of record on Trello; this store is its cache
@@ -182,14 +185,25 @@ class PlanningService:
         return OpenedWeek(self.new_plan(week).with_triage_pair(rota.pair), "new")
 
     async def save(self, plan: Plan) -> None:
-        """Save a plan (and its triage pair in the rota); later calls win, writes stay in order."""
+        """Save a plan (and its triage pair in the rota); later calls win, writes stay in order.
+
+        When the plan of record changed the stored copy since this service last wrote it (another
+        machine's edit, read from Trello), the two are merged cell by cell, the edit made here winning
+        where both touched the same cell, and the screen is told to show the result.
+        """
         self._latest[plan.week] = plan
         async with self._save_lock:
             latest = self._latest.pop(plan.week, None)
             if latest is None:
                 return  # a later call already wrote a newer version
             now = self.context.clock.now()
+            written = self._written.get(latest.week)
+            current = await self.load_plan(latest.week) if written is not None else None
+            if current is not None and written is not None and not same_plan(current, written):
+                latest = merge_plans(written, current, latest).plan
+                self.record.changed(latest.week)
             await asyncio.to_thread(self.context.store.save_plan, str(latest.week), plan_to_dict(latest), now)
+            self._written[latest.week] = latest
             if latest.triage_pair is not None:
                 await self._save_rota(latest.week, latest.triage_pair)
         await self.record.queue_write(plan.week)

@@ -1,0 +1,97 @@
+"""The plan of record's small values: the write choices, what the screen is told, plan comparison.
+
+Kept apart from :mod:`supportdesk_tui.services.planning.record` so that module stays about the I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+
+from supportdesk_tui.domain.plan_cards import Trouble
+from supportdesk_tui.domain.plan_export import plan_from_dict
+from supportdesk_tui.domain.plan_merge import Conflict, Unit
+from supportdesk_tui.domain.plan_record import PlanRecord, encode
+from supportdesk_tui.domain.planning import IsoWeek, Plan
+from supportdesk_tui.store import PlanRecordRow
+
+RECORD_KIND = "plan.record"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Choice(Enum):
+    """How a write treats the card: merge as usual, or the person's answer to a card problem."""
+
+    MERGE = "merge"
+    REPAIR = "repair"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordStatus:
+    """What the Planning screen says about a week's plan of record."""
+
+    week: IsoWeek
+    reachable: bool | None  # None: not checked yet in this run
+    as_of: datetime | None  # when this machine last read or wrote the card
+    revision: int = 0
+    saved_by: str = ""
+    saved_at: datetime | None = None
+    card_url: str = ""
+    conflicts: tuple[str, ...] = ()
+    problem: str = ""
+    trouble: Trouble | None = None
+    theirs_readable: bool = False
+    pending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RecordEvent:
+    """Posted to listeners when a week's plan or status changed, or with a notice to show."""
+
+    week: IsoWeek | None
+    notice: str = ""
+    severity: str = "information"
+
+
+def same_plan(a: Plan, b: Plan) -> bool:
+    """Equal as the card would hold them (titles are kept shorter there, so compare the encoded form)."""
+    return encode(PlanRecord(a, 0, "", EPOCH)) == encode(PlanRecord(b, 0, "", EPOCH))
+
+
+def conflicts_to_json(conflicts: tuple[Conflict, ...], texts: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for conflict, text in zip(conflicts, texts, strict=True):
+        key: Any = conflict.key
+        if conflict.unit is Unit.CELL and isinstance(key, tuple):
+            key = [key[0], key[1].isoformat()]
+        out.append({"unit": conflict.unit.value, "key": key, "text": text})
+    return out
+
+
+def conflicts_from_json(items: list[dict[str, Any]]) -> list[Conflict]:
+    out = []
+    for item in items:
+        unit = Unit(item["unit"])
+        key: Any = item["key"]
+        if unit is Unit.CELL:
+            key = (str(key[0]), date.fromisoformat(str(key[1])))
+        out.append(Conflict(unit, key, None, None))
+    return out
+
+
+
+def base_for(row: PlanRecordRow, card_id: str, theirs: PlanRecord) -> tuple[Plan | None, bool]:
+    """The plan to merge from, and whether the card still holds exactly what this machine last read or
+    wrote (then there is nothing of theirs to merge). None: this machine never read that card."""
+    if row.base is None or row.card_id != card_id:
+        return None, False
+    base = plan_from_dict(row.base)
+    if theirs.revision != row.revision:
+        return base, False
+    if same_plan(base, theirs.plan):
+        return base, True
+    # The same revision with other content: another machine wrote at the same moment as this one, from
+    # the same card; merge from what the card held then, so neither write is lost.
+    return (plan_from_dict(row.parent) if row.parent is not None else base), False
