@@ -18,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
@@ -47,6 +46,7 @@ from supportdesk_tui.screens.planning.dialogs import (
     RotaScreen,
     WeekOpened,
 )
+from supportdesk_tui.screens.planning.record_view import PlanRecordScreen
 from supportdesk_tui.services.planning.service import PlanningService, Pool, RotaChoice
 from supportdesk_tui.widgets.banner import Banner
 from supportdesk_tui.widgets.desk_header import DeskHeader
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 PROJECTOR_THEME = "supportdesk-projector"
 
 
-class PlanningScreen(Screen[None]):
+class PlanningScreen(PlanRecordScreen):
     CSS_PATH = "planning.tcss"
     AUTO_FOCUS = "#grid"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -95,6 +95,12 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
   the plan is commented; publishing again only fills in what is missing
 - `o` each customer's confirmation: send it on their open Groove ticket, or copy it
 - `P` projector mode (large cells, light theme) for the shared screen; again to go back
+
+The plan of record is a card per week in the Support plans list on Support Epics: every change goes
+there within seconds, and what others save shows here on `r` and on each poll. When both of you changed
+the same cell, theirs is kept and the banner says so: `m` puts yours over it, `M` keeps theirs. A card
+broken by hand, doubled or moved away stops the writing of that week: `F` rewrites it from this
+machine's copy, `T` takes the card's plan instead.
 """
 
     def __init__(self) -> None:
@@ -105,6 +111,7 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         self._pool: Pool | None = None
         self._theme_before: str | None = None
         self._week: IsoWeek | None = None
+        self._record_line = ""
 
     @property
     def desk(self) -> SupportDeskApp:
@@ -139,6 +146,7 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         self._update_header()
         self.open_week(self._week)
         self.load_pool()
+        self.watch_record()
 
     def on_resize(self) -> None:
         self._render_plan()
@@ -193,7 +201,7 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         banner = self.query_one(Banner)
         if message.pool.problems:
             banner.show("⚠ Some boards could not be read: " + "; ".join(message.pool.problems), info=True)
-        else:
+        elif not banner.has_class("-record"):  # a plan-of-record message stays until it is answered
             banner.hide()
         if self._plan is not None and self._source != "saved" and self._week is not None:
             self.open_week(self._week)  # an unsaved week is re-derived with the fresh pool (or the one asked for)
@@ -250,7 +258,8 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
             zone = ZoneInfo(self.desk.settings.sla.timezone)
             at = self._pool.loaded_at.astimezone(zone).strftime("%H:%M") if self._pool.loaded_at else "never"
             pool = f"pool: {len(self._pool.items)} cards as of {at}"
-        header.right = f"· {state} · {pool}"
+        record = f" · {self._record_line}" if self._record_line else ""
+        header.right = f"· {state}{record} · {pool}"
 
     # --- editing ------------------------------------------------------------------------------------
     def _cell(self) -> tuple[Plan, str, date | None] | None:
@@ -367,8 +376,9 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
             self.open_week(self._week)
 
     def action_refresh(self) -> None:
-        """`r`: reload the pool from Trello (and the week with it)."""
+        """`r`: reload the pool from Trello (and the week with it), and look at the plan of record."""
         self.load_pool()
+        self.check_record()
 
     def action_projector(self) -> None:
         if self.app.theme == PROJECTOR_THEME:
