@@ -376,6 +376,13 @@ class TrelloClient:
         return await self._call("get_card", lambda: self._card(self._fetch("GET", path, {"fields": PLAN_CARD_FIELDS})),
                                 idempotent=True)
 
+    async def archive_list(self, list_id: str) -> BoardList:
+        """``PUT /1/lists/{id}/closed`` ``{"value": true}`` (idempotent)."""
+        path = f"/lists/{_ident(list_id, 'list id')}/closed"
+        return await self._call("archive_list",
+                                lambda: parse.parse_list(self._fetch("PUT", path, None, {"value": True})),
+                                idempotent=True)
+
 
 PLAN_CARD_FIELDS = "name,desc,closed,idList,idBoard,pos,url,shortUrl,dateLastActivity"
 """What the plan of record needs of a card (no labels or members: fewer bytes per poll)."""

@@ -163,8 +163,8 @@ machine's copy, `T` takes the card's plan instead.
         self.post_message(PoolLoaded(await self.service.load_pool()))
 
     @work(group="planning-save", exit_on_error=False)
-    async def save_plan(self, plan: Plan) -> None:
-        await self.service.save(plan)
+    async def save_plan(self, plan: Plan, base: Plan | None = None) -> None:
+        await self.service.save(plan, base)
 
     @work(group="planning-publish", exit_on_error=False)
     async def publish(self, plan: Plan, pool: tuple[WorkItem, ...]) -> None:
@@ -276,11 +276,12 @@ machine's copy, `T` takes the card's plan instead.
             self.notify(warning, severity="warning", markup=False)
         if plan == self._plan:
             return
+        before = self._plan if self._source == "saved" else None
         self._plan, self._source = plan, "saved"
         if self._rota is not None and self._rota.pair == plan.triage_pair and self._rota.source != "saved":
             self._rota = replace(self._rota, source="saved")  # saving the plan records its pair in the rota
         self._render_plan()
-        self.save_plan(plan)
+        self.save_plan(plan, before)
 
     def _day_cell(self) -> tuple[Plan, str, date] | None:
         cell = self._cell()

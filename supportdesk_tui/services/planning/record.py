@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from supportdesk_tui.clients.errors import ApiError, NotFoundError, RateLimitedError, UnavailableError
-from supportdesk_tui.domain.boards import Card
+from supportdesk_tui.domain.boards import BoardList, Card
 from supportdesk_tui.domain.plan_cards import Trouble, WeekCard, moved_out, read_card, scan_plan_cards
 from supportdesk_tui.domain.plan_export import plan_from_dict, plan_to_dict
 from supportdesk_tui.domain.plan_merge import Conflict, apply_mine, describe, merge_plans
@@ -47,6 +47,7 @@ from supportdesk_tui.services.planning.record_model import (
     conflicts_from_json,
     conflicts_to_json,
     same_plan,
+    unread_merge,
 )
 from supportdesk_tui.store import PlanRecordRow
 
@@ -74,10 +75,13 @@ class PlanRecordService:
         self._action_id: str | None = None
         self._queued: set[IsoWeek] = set()  # weeks with a journal entry whose write has not started
         self._check_lock = asyncio.Lock()
+        self.local_lock = asyncio.Lock()
+        """Held while the local copy of a plan is read, merged and written (here and in the planning save)."""
         self._flush_task: asyncio.Task[None] | None = None
         self._waiting = False  # the flush task is still in its debounce sleep (safe to cancel)
         self._check_task: asyncio.Task[None] | None = None
         self._migrated = False
+        self._reread = False  # a week was skipped at the last read (a write of it was queued): read again
 
     # --- small helpers ----------------------------------------------------------------------------
     @property
@@ -182,8 +186,9 @@ class PlanRecordService:
         if self._action_id is not None and self._list_id is not None:
             changed, newest = await trello.board_changed_since(self.board_id, self._action_id)
             self._action_id = newest
-            if not changed:
+            if not changed and not self._reread:
                 return False
+            self._reread = False
         else:
             self._action_id = await trello.latest_action_id(self.board_id)  # baseline before the read
         list_id = await self.find_list(trello, create=False)
@@ -196,14 +201,23 @@ class PlanRecordService:
         if self._list_id is not None:
             return self._list_id
         name = self.settings.trello.lists.plans
-        wanted = name.strip().casefold()
-        found = next((lst for lst in await trello.open_lists(self.board_id) if lst.name.strip().casefold() == wanted),
-                     None)
-        if found is None and create:
-            found = await ambiguous_write("creating the plans list", trello.create_list(self.board_id, name))
-            self._emit(None, f"Created the list {name} on Support Epics (one card per week's plan).")
-        self._list_id = found.id if found else None
+        matching = await self._plans_lists(trello)
+        if not matching and create:
+            made = await ambiguous_write("creating the plans list", trello.create_list(self.board_id, name))
+            # Another machine may have made one at the same moment: every machine keeps the older one,
+            # and the maker of the newer (still empty) twin archives it.
+            matching = await self._plans_lists(trello)
+            if matching and matching[0].id != made.id:
+                await trello.archive_list(made.id)
+            else:
+                self._emit(None, f"Created the list {name} on Support Epics (one card per week's plan).")
+        self._list_id = matching[0].id if matching else None
         return self._list_id
+
+    async def _plans_lists(self, trello: TrelloClient) -> list[BoardList]:
+        wanted = self.settings.trello.lists.plans.strip().casefold()
+        lists = await trello.open_lists(self.board_id)
+        return sorted((lst for lst in lists if lst.name.strip().casefold() == wanted), key=lambda lst: lst.id)
 
     async def _absorb(self, trello: TrelloClient, cards: list[Card]) -> None:
         """Bring what the list says into the store, week by week; never over a queued write."""
@@ -219,9 +233,9 @@ class PlanRecordService:
                                             replace(rows[str(week)], card_id="", card_url="", problem={}))
                     continue
                 weeks[week] = read_card(week, card) if card.list_id == self._list_id else moved_out(week, card)
-        pending = await self._pending_weeks()
         for week, found in weeks.items():
-            await self._absorb_week(week, found, rows.get(str(week)) or PlanRecordRow(str(week)), pending)
+            async with self.local_lock:  # the row and the local copy are read and written as one step
+                await self._absorb_week(week, found, await self._row(week), await self._pending_weeks())
 
     async def _absorb_week(self, week: IsoWeek, found: WeekCard, row: PlanRecordRow, pending: set[str]) -> None:
         now = self.context.clock.now()
@@ -234,15 +248,20 @@ class PlanRecordService:
             return
         record = found.record
         assert record is not None
-        fresh = replace(row, read_at=now, problem={})
+        if row.problem:  # put right in Trello meanwhile (a twin archived, the block mended)
+            row = replace(row, problem={})
+            await asyncio.to_thread(self.context.store.save_plan_record, row)
+            self._emit(week)
+        fresh = replace(row, read_at=now)
         base, unchanged = base_for(row, found.card.id, record)
         if unchanged:
-            if row.problem:
-                await asyncio.to_thread(self.context.store.save_plan_record, fresh)
-                self._emit(week)
             return
         if str(week) in pending:
-            return  # the queued write reads the card itself and merges: the base must stay what it was
+            # The queued write reads the card itself and merges: the base must stay what it was. Read the
+            # list again at the next check whatever the actions say, in case that write is the one a
+            # write from another machine at the same moment replaced.
+            self._reread = True
+            return
         _, local = await self._local(week)
         # Never read before: the card is the plan of record and this machine's old copy gives way to it.
         merged = merge_plans(base, local, record.plan) if local is not None and base is not None else None
@@ -350,11 +369,16 @@ class PlanRecordService:
         now = self.context.clock.now()
         if card is None:  # no card yet: create it holding this plan, revision 1
             desc = self._render(PlanRecord(local, max(row.revision, 0) + 1, self.me, now))
-            card = await ambiguous_write("creating the plan card",
-                                         trello.create_card(list_id, card_name(week), desc))
-            await self._written(week, row, card, local, local, PlanRecord(local, row.revision + 1, self.me, now),
-                                raw, {}, None)
-            return {"card_id": card.id, "revision": row.revision + 1, "created": True}
+            made = await ambiguous_write("creating the plan card", trello.create_card(list_id, card_name(week), desc))
+            # Another machine may have made the week's card at the same moment: the older one is the plan of
+            # record on every machine; this machine archives its newer twin and merges into the older.
+            again = scan_plan_cards([c for c in await trello.list_cards(list_id) if not c.closed]).get(week)
+            if again is None or again.card.id == made.id:
+                await self._written(week, row, made, local, local,
+                                    PlanRecord(local, row.revision + 1, self.me, now), raw, {}, None)
+                return {"card_id": made.id, "revision": row.revision + 1, "created": True}
+            await trello.archive_card(made.id)
+            card = again.card
         found = read_card(week, card)
         if card.list_id != list_id and choice is Choice.MERGE:
             found = moved_out(week, card)
@@ -373,7 +397,7 @@ class PlanRecordService:
             if unchanged:
                 plan = local  # nobody else saved since this machine last read or wrote it
             else:
-                merged = merge_plans(base, local, theirs.plan)
+                merged = merge_plans(base, local, theirs.plan) if base is not None else unread_merge(local, theirs.plan)
                 plan = merged.plan
                 if merged.conflicts:
                     conflicts = self._conflicts_json(row, merged.conflicts, plan, theirs, local)
@@ -415,29 +439,36 @@ class PlanRecordService:
                        record: PlanRecord, raw: dict[str, Any] | None, conflicts: dict[str, Any],
                        parent: dict[str, Any] | None) -> None:
         """Keep the card's plan as the new base; the local copy becomes the merge unless edited meanwhile."""
+        async with self.local_lock:
+            await self._keep_written(week, row, card, plan, local, record, raw, conflicts, parent)
+        self._emit(week)
+
+    async def _keep_written(self, week: IsoWeek, row: PlanRecordRow, card: Card, plan: Plan, local: Plan,
+                            record: PlanRecord, raw: dict[str, Any] | None, conflicts: dict[str, Any],
+                            parent: dict[str, Any] | None) -> None:
         now = self.context.clock.now()
         current_raw, current = await self._local(week)
         if current is not None and current_raw != raw:
-            plan = merge_plans(local, current, plan).plan  # an edit made while this write ran: keep it
+            plan = merge_plans(local, plan, current).plan  # an edit made while this write ran wins: it is newer
         updated = replace(row, base=plan_to_dict(record.plan), revision=record.revision, card_id=card.id,
                           card_url=card.short_url or card.url, saved_by=record.saved_by, saved_at=record.saved_at,
                           read_at=now, conflicts=conflicts, problem={}, parent=parent)
         await asyncio.to_thread(self.context.store.save_plan_record, updated, plan_to_dict(plan), now)
-        self._emit(week)
 
     # --- the person's choices -----------------------------------------------------------------------
     async def apply_mine(self, week: IsoWeek) -> Plan | None:
         """Put this machine's values over theirs for the week's conflicts, then write (the `m` key)."""
-        row = await self._row(week)
-        items = row.conflicts.get("items") or []
-        mine_raw = row.conflicts.get("mine")
-        _, local = await self._local(week)
-        if not items or local is None or mine_raw is None:
-            return None
-        plan = apply_mine(local, conflicts_from_json(items), plan_from_dict(mine_raw))
-        now = self.context.clock.now()
-        await asyncio.to_thread(self.context.store.save_plan_record, replace(row, conflicts={}), plan_to_dict(plan),
-                                now)
+        async with self.local_lock:
+            row = await self._row(week)
+            items = row.conflicts.get("items") or []
+            mine_raw = row.conflicts.get("mine")
+            _, local = await self._local(week)
+            if not items or local is None or mine_raw is None:
+                return None
+            plan = apply_mine(local, conflicts_from_json(items), plan_from_dict(mine_raw))
+            await asyncio.to_thread(self.context.store.save_plan_record, replace(row, conflicts={}),
+                                    plan_to_dict(plan), self.context.clock.now())
+        self._emit(week)
         await self.queue_write(week)
         return plan
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from supportdesk_tui.domain.plan_cards import Trouble
 from supportdesk_tui.domain.plan_export import plan_from_dict
-from supportdesk_tui.domain.plan_merge import Conflict, Unit
+from supportdesk_tui.domain.plan_merge import Conflict, Merge, Unit
 from supportdesk_tui.domain.plan_record import PlanRecord, encode
 from supportdesk_tui.domain.planning import IsoWeek, Plan
 from supportdesk_tui.store import PlanRecordRow
@@ -95,3 +95,22 @@ def base_for(row: PlanRecordRow, card_id: str, theirs: PlanRecord) -> tuple[Plan
     # The same revision with other content: another machine wrote at the same moment as this one, from
     # the same card; merge from what the card held then, so neither write is lost.
     return (plan_from_dict(row.parent) if row.parent is not None else base), False
+
+
+def unread_merge(mine: Plan, theirs: Plan) -> Merge:
+    """Merging into a card this machine never read: with no common base there is no telling whether they
+    cleared a cell or never touched it, so every unit that differs is a conflict, theirs kept and the person
+    told (``m`` then applies theirs over it). A newer plan is never overwritten silently."""
+    conflicts: list[Conflict] = []
+    for key in dict.fromkeys([*theirs.cells, *mine.cells]):
+        if key[0] in theirs.developers and key[1] in theirs.days and mine.cell(*key) != theirs.cell(*key):
+            conflicts.append(Conflict(Unit.CELL, key, mine.cell(*key), theirs.cell(*key)))
+    for dev in theirs.developers:
+        if dev in mine.available and mine.available[dev] != theirs.available.get(dev):
+            conflicts.append(Conflict(Unit.AVAILABLE, dev, mine.available[dev], theirs.available.get(dev)))
+    for card in dict.fromkeys([*theirs.estimates, *mine.estimates]):
+        if mine.estimates.get(card) != theirs.estimates.get(card):
+            conflicts.append(Conflict(Unit.ESTIMATE, card, mine.estimates.get(card), theirs.estimates.get(card)))
+    if mine.triage_pair is not None and mine.triage_pair != theirs.triage_pair:
+        conflicts.append(Conflict(Unit.PAIR, None, mine.triage_pair, theirs.triage_pair))
+    return Merge(theirs, tuple(conflicts))

@@ -139,8 +139,7 @@ class PlanningService:
         self.settings = context.settings
         self._cache = _Cache()
         self._save_lock = asyncio.Lock()
-        self._latest: dict[IsoWeek, Plan] = {}
-        self._written: dict[IsoWeek, Plan] = {}  # what save() last wrote per week, to notice changes under it
+        self._latest: dict[IsoWeek, tuple[Plan, Plan | None]] = {}  # week -> (newest plan, what it was edited from)
         context.journal.register(PublishHandler(context))
         context.journal.register(ConfirmHandler(context))
         self.record = PlanRecordService(context)  # the plan of record on Trello; this store is its cache
@@ -184,26 +183,27 @@ class PlanningService:
             return OpenedWeek(plan, "last week", f"Started from {week.prev()}'s plan (not saved until you change it).")
         return OpenedWeek(self.new_plan(week).with_triage_pair(rota.pair), "new")
 
-    async def save(self, plan: Plan) -> None:
+    async def save(self, plan: Plan, base: Plan | None = None) -> None:
         """Save a plan (and its triage pair in the rota); later calls win, writes stay in order.
 
-        When the plan of record changed the stored copy since this service last wrote it (another
-        machine's edit, read from Trello), the two are merged cell by cell, the edit made here winning
-        where both touched the same cell, and the screen is told to show the result.
+        ``base`` is the plan the edit was made on. When the stored copy changed under it (another
+        machine's edit, read from Trello meanwhile), the two are merged cell by cell, the edit made here
+        winning where both touched the same cell, and the screen is told to show the result.
         """
-        self._latest[plan.week] = plan
+        pending = self._latest.get(plan.week)
+        self._latest[plan.week] = (plan, pending[1] if pending is not None else base)  # the oldest unsaved base
         async with self._save_lock:
-            latest = self._latest.pop(plan.week, None)
-            if latest is None:
+            queued = self._latest.pop(plan.week, None)
+            if queued is None:
                 return  # a later call already wrote a newer version
+            latest, edited_from = queued
             now = self.context.clock.now()
-            written = self._written.get(latest.week)
-            current = await self.load_plan(latest.week) if written is not None else None
-            if current is not None and written is not None and not same_plan(current, written):
-                latest = merge_plans(written, current, latest).plan
-                self.record.changed(latest.week)
-            await asyncio.to_thread(self.context.store.save_plan, str(latest.week), plan_to_dict(latest), now)
-            self._written[latest.week] = latest
+            async with self.record.local_lock:
+                current = await self.load_plan(latest.week) if edited_from is not None else None
+                if current is not None and edited_from is not None and not same_plan(current, edited_from):
+                    latest = merge_plans(edited_from, current, latest).plan
+                    self.record.changed(latest.week)
+                await asyncio.to_thread(self.context.store.save_plan, str(latest.week), plan_to_dict(latest), now)
             if latest.triage_pair is not None:
                 await self._save_rota(latest.week, latest.triage_pair)
         await self.record.queue_write(plan.week)
