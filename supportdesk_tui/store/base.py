@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS rota (week TEXT PRIMARY KEY, lead TEXT NOT NULL, othe
 CREATE TABLE IF NOT EXISTS plan_records (week TEXT PRIMARY KEY, base TEXT, revision INTEGER NOT NULL DEFAULT 0,
     card_id TEXT NOT NULL DEFAULT '', card_url TEXT NOT NULL DEFAULT '', saved_by TEXT NOT NULL DEFAULT '',
     saved_at TEXT, read_at TEXT, conflicts TEXT NOT NULL DEFAULT '{}', problem TEXT NOT NULL DEFAULT '{}',
-    parent TEXT);
+    parent TEXT, tags TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE IF NOT EXISTS sla_warnings (number INTEGER NOT NULL, threshold REAL NOT NULL,
     at TEXT NOT NULL, PRIMARY KEY (number, threshold));
 CREATE TABLE IF NOT EXISTS tickets_seen (number INTEGER PRIMARY KEY, created_at TEXT NOT NULL,

@@ -61,14 +61,15 @@ class WeekStore(StoreBase):
         """Keep what was read from (or written to) the week's card; with ``plan``, the local plan too,
         in the same transaction (the local copy and its base never disagree after a crash)."""
         with self._tx() as db:
-            db.execute(f"INSERT INTO plan_records({_RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            db.execute(f"INSERT INTO plan_records({_RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                        "ON CONFLICT(week) DO UPDATE SET base = excluded.base, revision = excluded.revision, "
                        "card_id = excluded.card_id, card_url = excluded.card_url, saved_by = excluded.saved_by, "
                        "saved_at = excluded.saved_at, read_at = excluded.read_at, conflicts = excluded.conflicts, "
-                       "problem = excluded.problem, parent = excluded.parent",
+                       "problem = excluded.problem, parent = excluded.parent, tags = excluded.tags",
                        (row.week, None if row.base is None else json.dumps(row.base), row.revision, row.card_id,
                         row.card_url, row.saved_by, _iso(row.saved_at), _iso(row.read_at), json.dumps(row.conflicts),
-                        json.dumps(row.problem), None if row.parent is None else json.dumps(row.parent)))
+                        json.dumps(row.problem), None if row.parent is None else json.dumps(row.parent),
+                        json.dumps({"base": row.tag, "parent": row.parent_tag})))
             if plan is not None and now is not None:
                 db.execute("INSERT INTO plans(week, plan, updated_at) VALUES (?, ?, ?) ON CONFLICT(week) DO UPDATE "
                            "SET plan = excluded.plan, updated_at = excluded.updated_at",
@@ -98,13 +99,18 @@ class PlanRecordRow:
     parent: dict[str, Any] | None = None
     """What the card held when this machine last wrote over it: the common ancestor if another machine
     wrote the same revision at the same moment (then the two are merged from it)."""
+    tag: str = ""  # the tag of the version in ``base``
+    parent_tag: str = ""  # the tag of the version in ``parent``
 
 
-_RECORD_COLUMNS = "week, base, revision, card_id, card_url, saved_by, saved_at, read_at, conflicts, problem, parent"
+_RECORD_COLUMNS = ("week, base, revision, card_id, card_url, saved_by, saved_at, read_at, conflicts, problem, parent, "
+                   "tags")
 
 
 def _record_row(row: tuple[Any, ...]) -> PlanRecordRow:
     return PlanRecordRow(week=row[0], base=json.loads(row[1]) if row[1] else None, revision=int(row[2]),
                          card_id=row[3], card_url=row[4], saved_by=row[5], saved_at=_dt(row[6]), read_at=_dt(row[7]),
                          conflicts=json.loads(row[8] or "{}"), problem=json.loads(row[9] or "{}"),
-                         parent=json.loads(row[10]) if row[10] else None)
+                         parent=json.loads(row[10]) if row[10] else None,
+                         tag=json.loads(row[11] or "{}").get("base", ""),
+                         parent_tag=json.loads(row[11] or "{}").get("parent", ""))

@@ -5,6 +5,7 @@ Kept apart from :mod:`supportdesk_tui.services.planning.record` so that module s
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -55,6 +56,11 @@ class RecordEvent:
     severity: str = "information"
 
 
+def new_tag() -> str:
+    """A name for one saved version (8 hex digits: two machines never pick the same one in practice)."""
+    return uuid.uuid4().hex[:8]
+
+
 def same_plan(a: Plan, b: Plan) -> bool:
     """Equal as the card would hold them (titles are kept shorter there, so compare the encoded form)."""
     return encode(PlanRecord(a, 0, "", EPOCH)) == encode(PlanRecord(b, 0, "", EPOCH))
@@ -84,17 +90,32 @@ def conflicts_from_json(items: list[dict[str, Any]]) -> list[Conflict]:
 
 def base_for(row: PlanRecordRow, card_id: str, theirs: PlanRecord) -> tuple[Plan | None, bool]:
     """The plan to merge from, and whether the card still holds exactly what this machine last read or
-    wrote (then there is nothing of theirs to merge). None: this machine never read that card."""
+    wrote (then there is nothing of theirs to merge). None: no common version is known (never read, or
+    the card's history no longer reaches one), so every difference must be treated as a conflict.
+
+    Each version on the card carries a tag and the tags of the versions it was written over. The card
+    descends from what this machine last read or wrote when that tag is among them; when it is not, that
+    write was replaced by another machine's at the same moment, and the version both started from (kept
+    as ``parent``) is the base, so neither write is lost.
+    """
     if row.base is None or row.card_id != card_id:
         return None, False
     base = plan_from_dict(row.base)
+    parent = plan_from_dict(row.parent) if row.parent is not None else None
+    if row.tag and theirs.tag:
+        if theirs.tag == row.tag:
+            return base, True
+        if row.tag in theirs.lineage:
+            return base, False
+        if parent is not None and row.parent_tag and (row.parent_tag == theirs.tag or row.parent_tag in theirs.lineage):
+            return parent, False
+        return None, False
+    # A version without tags (written by hand, or by an older copy of this app): by revision and content.
     if theirs.revision != row.revision:
         return base, False
     if same_plan(base, theirs.plan):
         return base, True
-    # The same revision with other content: another machine wrote at the same moment as this one, from
-    # the same card; merge from what the card held then, so neither write is lost.
-    return (plan_from_dict(row.parent) if row.parent is not None else base), False
+    return (parent if parent is not None else base), False
 
 
 def unread_merge(mine: Plan, theirs: Plan) -> Merge:

@@ -259,7 +259,11 @@ class PlanningService:
         return dict(self._cache.rota)
 
     def _record_changed(self, event: RecordEvent) -> None:
-        self._cache.rota = None  # read again (from the store) at the next header tick
+        """A card may have named another pair: read the rota again, showing the one known meanwhile."""
+        if self._cache.loading is not None and not self._cache.loading.done():
+            self._cache.loading.add_done_callback(lambda _: self._start_rota_load())
+        else:
+            self._start_rota_load()
 
     def _choice(self, week: IsoWeek, history: Mapping[IsoWeek, TriagePair]) -> RotaChoice:
         team = self.settings.team
