@@ -123,3 +123,30 @@ async def test_a_hand_broken_card_is_named_and_f_repairs_it(tmp_path: Path, groo
         await written(pa)
         assert banner(pa) == ""
         assert parse_description(trello.fake.card(card["id"])["desc"]).plan.cell("ana", MON) == (TRIAGE,)
+
+
+async def test_a_offline_for_a_while_of_edits_then_back_b_sees_them_all(
+        tmp_path: Path, groove: Any, trello: TrelloEnv, clock: FixedClock) -> None:
+    machines = Machines(tmp_path, groove, trello, clock)
+    async with machines.app("a").run_test(size=SIZE, notifications=True) as pa:
+        await open_planning(pa)
+        await pa.press("t")
+        await written(pa)
+        trello.server.faults.down = True
+        await pa.press("j", "t", "t", "j", "t", "minus")  # ben Mon whole day, chloe Mon half, chloe gives less
+        await written(pa)
+        await pa.press("r")
+        await settle(pa)
+        assert "as of 10:00 (Trello not reachable)" in header(pa)
+        assert pa.app.pending_actions() == 1  # one journaled write carries the whole spell offline
+        trello.server.faults.down = False
+        await pa.press("r")  # back: the check finds Trello again and the queued write goes out
+        await written(pa)
+        assert pa.app.pending_actions() == 0
+        assert "plan r2 by ana" in header(pa)
+    async with machines.app("b").run_test(size=SIZE, notifications=True) as pb:
+        await open_planning(pb)
+        await settle(pb)
+        plan = plan_of(pb)
+        assert plan.cell("ana", MON) == (TRIAGE,) and plan.cell("ben", MON) == (TRIAGE, TRIAGE)
+        assert plan.cell("chloe", MON) == (TRIAGE,) and plan.available["chloe"] == 9
