@@ -245,18 +245,23 @@ class PlanningService:
 
     # --- the rota -------------------------------------------------------------------------------
     async def rota_history(self) -> dict[IsoWeek, TriagePair]:
-        """Each week's pair: the plan card's (the same on every machine) wherever a card was read,
-        this machine's own rota only for weeks without one."""
-        rows = await asyncio.to_thread(self.context.store.load_rota)
-        records = await asyncio.to_thread(self.context.store.load_plan_records)
-        history = history_from_store({w: p for w, p in rows.items() if not records.get(w, None) or
-                                      not records[w].card_id})
+        """Each week's pair: the plan of record's (the same on every machine) wherever a plan card was
+        read, as this machine's copy of it holds it (with an edit not sent yet); this machine's own rota
+        only for weeks without a card."""
+        self._cache.rota = await asyncio.to_thread(self._read_rota)
+        return dict(self._cache.rota)
+
+    def _read_rota(self) -> dict[IsoWeek, TriagePair]:
+        store = self.context.store
+        records = {w: r for w, r in store.load_plan_records().items() if r.card_id}
+        history = history_from_store({w: p for w, p in store.load_rota().items() if w not in records})
         for week, row in records.items():
-            pair = (row.base or {}).get("triage_pair") if row.card_id else None
+            pair = (store.load_plan(week) or row.base or {}).get("triage_pair")
             if pair and len(pair) == 2:
                 history[IsoWeek.parse(week)] = (str(pair[0]), str(pair[1]))
-        self._cache.rota = history
-        return dict(self._cache.rota)
+            else:
+                history.pop(IsoWeek.parse(week), None)
+        return history
 
     def _record_changed(self, event: RecordEvent) -> None:
         """A card may have named another pair: read the rota again, showing the one known meanwhile."""
