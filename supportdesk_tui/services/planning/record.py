@@ -84,8 +84,10 @@ class PlanRecordService(RecordWriter):
         if not self.board_id or (self._check_task is not None and not self._check_task.done()):
             return
         now = self.context.clock.now()
-        if self.checked_at is not None and (now - self.checked_at).total_seconds() < self.settings.trello.poll_seconds:
+        last = self._tried_at  # success or not: offline, the header must not ask every second
+        if last is not None and (now - last).total_seconds() < self.settings.trello.poll_seconds:
             return
+        self._tried_at = now
         with contextlib.suppress(RuntimeError):  # no running loop: a sync caller, nothing to start
             self._check_task = asyncio.get_running_loop().create_task(self._check_quietly(), name="plan-record-check")
 

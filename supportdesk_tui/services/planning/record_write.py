@@ -60,6 +60,7 @@ class RecordWriter:
         self.listeners: list[Callable[[RecordEvent], None]] = []
         self.reachable: bool | None = None
         self.checked_at: datetime | None = None
+        self._tried_at: datetime | None = None  # the header's last background check, answered or not
         self.offline_reason = ""
         self._list_id: str | None = None
         self._action_id: str | None = None
