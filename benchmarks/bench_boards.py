@@ -1,6 +1,6 @@
 """Boards through BoardsService: 6 boards of 200 cards over a 100 ms link, and what each poll costs.
 
-Goals (issue 4): loading 6 boards costs 6 requests, in time close to the round-trip bound (6 x latency:
+Goals: loading 6 boards costs 6 requests, in time close to the round-trip bound (6 x latency:
 every py-trello call runs on one worker thread, so requests go one after another); an unchanged poll
 costs 1 request per board. The first poll of a board also sets its change baseline (the load carries no
 action id), so it costs 2 requests once; that line is printed too. bench_trello_boards.py measures the

@@ -1,7 +1,7 @@
 """Inbox figures: cold start to a painted Inbox with 2,000 cached tickets (against a bare Textual app
 with an empty DataTable, same run), and idle CPU with 2,000 tickets on screen.
 
-Goals (issue 2): cold-start ratio <= 1.5; idle CPU < 2 % of one core.
+Goals: cold-start ratio <= 1.5; idle CPU < 2 % of one core.
 Run: .venv/bin/python benchmarks/bench_inbox.py [--idle-seconds 60] [--runs 5]
 """
 

@@ -1,7 +1,7 @@
 """How fast the SLA clock is: deadlines for 10,000 tickets, and one tick over 2,000 visible rows.
 
 Run: ``.venv/bin/python benchmarks/bench_sla.py``. Prints figures; asserts nothing, since timings on a
-shared 2-core machine vary. The goal from issue 3: a tick well under 1 ms per hundred rows.
+shared 2-core machine vary. Goal: a tick well under 1 ms per hundred rows.
 
 Deadlines are computed from a full history (created, some pauses and replies, a few target changes)
 in business mode with a lunch break and holidays, starting with a cold calendar cache, as after

@@ -1,6 +1,6 @@
 """Trello board figures: loading 6 boards of 200 cards over a 100 ms link, and the cost of a poll.
 
-Goals (issue 4): one request per board load (6 in all), elapsed close to the round-trip bound
+Goals: one request per board load (6 in all), elapsed close to the round-trip bound
 (6 x latency, since every py-trello call runs on one worker thread), and one request per board per
 unchanged poll. For contrast it also times py-trello's README path (open_lists + list_cards per list).
 Run: .venv/bin/python benchmarks/bench_trello_boards.py [--boards 6] [--cards 200] [--latency-ms 100]

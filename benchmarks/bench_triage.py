@@ -1,4 +1,4 @@
-"""Triage figures (issue 5): key press to dialog on screen, and backlog end to end at 100 ms latency.
+"""Triage figures: key press to dialog on screen, and backlog end to end at 100 ms latency.
 
 1. Key to dialog: the real App on the demo fakes, driven in-process by Textual's Pilot (headless).
    The clock starts just before the key is sent and stops at the first frame the App hands to its

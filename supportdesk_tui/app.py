@@ -1,69 +1,43 @@
 """The App: screens (as modes), global keys, the command palette and the theme. Wiring only.
 
 It is given its settings, services and clock by ``cli.py`` (the composition root), so tests build
-exactly the same App against the loopback fakes with a frozen clock.
+exactly the same App against the loopback fakes with a frozen clock. The screens never import this
+module: each mode factory hands the screen this App as its ``Desk`` (screens/desk.py), and the App
+talks to the screens only through ``DeskScreen`` (screens/base.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.theme import Theme
 
 from supportdesk_tui.config import Settings
 from supportdesk_tui.domain.clock import Clock
+from supportdesk_tui.domain.journal import JournalStatus
+from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
+from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.inbox.screen import InboxScreen
 from supportdesk_tui.services.container import Services
-
-HOUSE_THEME = Theme(
-    name="supportdesk",
-    primary="#4EA1D3",
-    secondary="#9E86C8",
-    accent="#E8A33D",
-    warning="#E8C547",
-    error="#F0544F",
-    success="#5CB85C",
-    foreground="#E6E6E6",
-    background="#15181D",
-    surface="#1E2229",
-    panel="#272C35",
-    dark=True,
-)
-
-PROJECTOR_THEME = Theme(
-    name="supportdesk-projector",
-    primary="#0050A0",
-    secondary="#5A2D82",
-    accent="#B35900",
-    warning="#8A6D00",
-    error="#B00020",
-    success="#006B2E",
-    foreground="#000000",
-    background="#FFFFFF",
-    surface="#F2F2F2",
-    panel="#E0E0E0",
-    dark=False,
-)
+from supportdesk_tui.themes import HOUSE_THEME, PROJECTOR_THEME
 
 
-def _boards_screen() -> Screen[Any]:
+def _boards_screen(desk: Desk) -> Screen[Any]:
     """Imported on first use: the Boards and Planning screens are a sixth of cold start otherwise."""
     from supportdesk_tui.screens.boards.screen import BoardsScreen
 
-    return BoardsScreen()
+    return BoardsScreen(desk)
 
 
-def _planning_screen() -> Screen[Any]:
+def _planning_screen(desk: Desk) -> Screen[Any]:
     from supportdesk_tui.screens.planning.screen import PlanningScreen
 
-    return PlanningScreen()
+    return PlanningScreen(desk)
 
 
 def escape_markdown(text: str) -> str:
@@ -76,12 +50,8 @@ class SupportDeskApp(App[None]):
     CSS_PATH = "app.tcss"
     # Start straight in the Inbox: switching to it from Textual's blank default screen in on_mount
     # re-parsed the whole stylesheet twice more before the first paint.
+    # The modes are added per instance (see __init__): each screen is handed this App as its Desk.
     DEFAULT_MODE = "inbox"
-    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
-        "inbox": InboxScreen,
-        "boards": lambda: _boards_screen(),
-        "planning": lambda: _planning_screen(),
-    }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "show_mode('inbox')", "Inbox", id="app.inbox", tooltip="The Groove queue"),
         Binding("2", "show_mode('boards')", "Boards", id="app.boards", tooltip="Customers' Trello boards"),
@@ -96,6 +66,9 @@ class SupportDeskApp(App[None]):
         self.settings = settings
         self.services = services
         self.clock = clock
+        self.add_mode("inbox", lambda: InboxScreen(self))
+        self.add_mode("boards", lambda: _boards_screen(self))
+        self.add_mode("planning", lambda: _planning_screen(self))
         self.register_theme(HOUSE_THEME)
         self.register_theme(PROJECTOR_THEME)
         self.theme = HOUSE_THEME.name
@@ -106,23 +79,19 @@ class SupportDeskApp(App[None]):
         self.call_after_refresh(self.resume_journal)
 
     def resume_journal(self) -> None:
-        """Finish what an earlier run (or a spell offline) left half-done, in the order it was asked.
+        """Replay the journal (the services decide what and in which order) and say how each action ended.
 
-        Not exclusive: a resume part-way through must never be cancelled by a second request; that
-        request is dropped instead (the running one already replays everything pending, in order).
+        The services run one replay at a time; a request while one runs returns at once, so this
+        worker is never exclusive (cancelling a replay part-way is never wanted).
         """
-        if any(w.group == "journal-resume" and not w.is_finished for w in self.workers):
-            return
         self._resume_journal()
 
     @work(group="journal-resume", exit_on_error=False)
     async def _resume_journal(self) -> None:
-        if not self.services.workflows_loaded:
-            await asyncio.to_thread(self.services.load_workflows)  # every handler known before replaying
-        for outcome in await self.services.journal.resume():
-            if outcome.status == "done":
+        for outcome in await self.services.resume_journal() or ():
+            if outcome.status is JournalStatus.DONE:
                 self.notify(outcome.message, title="Finished an earlier action", markup=False)
-            elif outcome.status == "failed":
+            elif outcome.status is JournalStatus.FAILED:
                 self.notify(outcome.message, title="An earlier action failed", severity="error", markup=False,
                             timeout=15)
 
@@ -139,7 +108,7 @@ class SupportDeskApp(App[None]):
 
     def pending_actions(self) -> int:
         """Journal entries still in flight (kept in memory by the services, no disk read per tick)."""
-        return int(getattr(self.services, "pending_count", 0))
+        return self.services.pending_count
 
     # --- actions ------------------------------------------------------------------------------------------
     async def action_show_mode(self, mode: str) -> None:
@@ -147,9 +116,8 @@ class SupportDeskApp(App[None]):
             await self.switch_mode(mode)
 
     def action_refresh_screen(self) -> None:
-        refresh = getattr(self.screen, "action_refresh", None)
-        if callable(refresh):
-            refresh()
+        if isinstance(self.screen, DeskScreen):
+            self.screen.action_refresh()
 
     def action_help(self) -> None:
         self._show_help()
@@ -170,6 +138,14 @@ class SupportDeskApp(App[None]):
                 f"- {escape_markdown(line)}" for line in pending)
         if self.screen is screen:
             self.push_screen(HelpScreen(screen, extra))
+
+    async def action_quit(self) -> None:
+        """ctrl+q and the palette's "Quit" ask the same question as `q` (Textual's own quits at once)."""
+        self.action_request_quit()
+
+    def action_help_quit(self) -> None:
+        """ctrl+c (outside a text field, where it copies) quits too, asking the same question as `q`."""
+        self.action_request_quit()
 
     def action_request_quit(self) -> None:
         pending = self.pending_actions()
@@ -192,7 +168,6 @@ class SupportDeskApp(App[None]):
         yield SystemCommand("Help", "All keys of this screen (?)", self.action_help)
         yield SystemCommand("Projector theme", "High-contrast light theme for the shared screen",
                             lambda: setattr(self, "theme", PROJECTOR_THEME.name))
-        commands = getattr(screen, "palette_commands", None)
-        if callable(commands):
-            yield from commands()
+        if isinstance(screen, DeskScreen):
+            yield from screen.palette_commands()
         yield from super().get_system_commands(screen)

@@ -1,4 +1,4 @@
-"""Entry point: ``supportdesk [--demo] [login|doctor|serve|fake-api|plan export]``.
+"""Entry point: ``supportdesk [--demo] [login|doctor|serve|fake-api|plan export|agenda|week close]``.
 
 This is the composition root: it reads config and credentials (keyring runs here, before any UI),
 builds the services and hands them to the App. Every expected failure ends as a plain message on
@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from supportdesk_tui import __version__
-from supportdesk_tui.config import ConfigError, Settings, load_settings
+from supportdesk_tui.config import ConfigError, Settings, load_settings, missing_config_message
 from supportdesk_tui.credentials import (
     LABELS,
     Credentials,
     CredentialsError,
+    keyring_problem,
     load_credentials,
     store_credentials,
 )
@@ -47,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("login", help="store the Groove token and Trello key and token in the keyring, checked first")
     sub.add_parser("doctor", help="check config, credentials, connectivity and board mapping")
+    init = sub.add_parser("init", help="write a config file from what the Groove and Trello accounts show")
+    init.add_argument("--yes", action="store_true", help="write without asking (guesses left open are listed)")
+    init.add_argument("--force", action="store_true", help="replace an existing config file")
+    init.add_argument("--print", action="store_true", dest="print_only", help="only print the proposed file")
+    init.add_argument("--me", metavar="EMAIL", help="your email as a Groove agent, for [team] me")
     serve = sub.add_parser("serve", help="serve the app in a browser (for the shared screen on Monday)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -62,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     export = plan_sub.add_parser("export", help="print the week's plan and the per-customer confirmations")
     export.add_argument("--week", help="ISO week like 2026-W48 (default: this week)")
     export.add_argument("--format", choices=("md", "csv"), default="md")
+    agenda = sub.add_parser("agenda", help="the agenda for a customer's call (since the last call)")
+    agenda.add_argument("customer", help="the customer's name, as in [[customers]]")
+    agenda.add_argument("--format", choices=("md", "text"), default="md")
+    week = sub.add_parser("week", help="the week's close-out")
+    week_sub = week.add_subparsers(dest="week_command", metavar="SUBCOMMAND")
+    close = week_sub.add_parser("close", help="move last week's finished cards to the week's Done list and "
+                                "write the triage handover")
+    close.add_argument("--week", help="ISO week like 2026-W49 (default: this week)")
     return parser
 
 
@@ -82,29 +96,34 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _fake_api(args)
     if command == "serve":
         return _serve(args)
+    if command == "init":
+        return _init(args)
     if args.demo:
         if command is not None:
             raise UsageError("--demo opens the app on the fakes; use it without a command")
         return _run_demo(args.data_dir)
     settings = load_settings(data_dir=args.data_dir)
+    if command in (None, "doctor") and not settings.config_found:
+        raise UsageError(missing_config_message(settings.config_path))  # never open an unconfigured desk
     if command == "login":
         return _login(settings)
     if command == "doctor":
         return _doctor(settings)
     if command == "plan":
         return _plan(settings, args)
+    if command in ("agenda", "week"):
+        return _call(settings, args)
     return _run_app(settings)
 
 
 def _check_keys(settings: Settings) -> None:
     if not settings.keys:
         return  # nothing to check, and no reason to import every screen before the first paint
-    from supportdesk_tui.bootstrap import known_binding_ids
+    from supportdesk_tui.bootstrap import key_problems
 
-    unknown = sorted(set(settings.keys) - known_binding_ids())
-    if unknown:
-        raise ConfigError(settings.config_path, [f"keys.{k}: unknown binding id (see `?` in the app for ids)"
-                                                 for k in unknown])
+    problems = key_problems(settings.keys)  # unknown ids, and remaps that steal another binding's key
+    if problems:
+        raise ConfigError(settings.config_path, problems)
 
 
 def _run_app(settings: Settings) -> int:
@@ -126,13 +145,14 @@ def _run(settings: Settings, credentials: Credentials) -> int:
 
 
 def _run_demo(data_dir: Path | None) -> int:
-    from supportdesk_tui.demo import demo_credentials, demo_settings, start_fakes
+    from supportdesk_tui.demo import demo_credentials, demo_settings, seed_demo_plans, start_fakes
 
     env = start_fakes()
     try:
         env.simulate_arrivals(every_s=120)
         with tempfile.TemporaryDirectory(prefix="supportdesk-demo-") as tmp:
             settings = demo_settings(env, data_dir or Path(tmp))
+            seed_demo_plans(settings.data_dir, env.groove.clock.now())
             return _run(settings, demo_credentials())
     finally:
         env.stop()
@@ -153,8 +173,11 @@ def _fake_api(args: argparse.Namespace) -> int:
     if env.trello_server is not None:
         print(f"Trello: {env.trello_url}  (key: {DEMO_TRELLO_KEY}, token: {DEMO_TRELLO_TOKEN})")
     print("These are the fakes' own demo credentials. Ctrl+C stops.", flush=True)
-    # Stopped by a process manager (SIGTERM) as by Ctrl+C: the servers close and the temp dir goes.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Stopped by a process manager (SIGTERM), or by closing its terminal (SIGHUP), as by Ctrl+C:
+    # the servers close and the temp dir goes.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):  # no SIGHUP on Windows
+            signal.signal(getattr(signal, name), lambda *_: sys.exit(0))
     try:
         with tempfile.TemporaryDirectory(prefix="supportdesk-fake-api-") as tmp:
             _print_how_to_open(env, Path(tmp))
@@ -183,8 +206,23 @@ def _print_how_to_open(env: FakeEnvironment, tmp: Path) -> None:
         variables |= {"SUPPORTDESK_TRELLO_URL": env.trello_url, "SUPPORTDESK_TRELLO_KEY": DEMO_TRELLO_KEY,
                       "SUPPORTDESK_TRELLO_TOKEN": DEMO_TRELLO_TOKEN}
     line = " ".join(f"{name}={shlex.quote(value)}" for name, value in variables.items())
-    print(f"Open the app on them from another terminal (or run `doctor` the same way):\n  {line} supportdesk",
-          flush=True)
+    command = shlex.join(_this_command())
+    print(f"Open the app on them from another terminal (or run `doctor` the same way):\n  {line} {command}")
+    # The new user's way: no config yet, `init` writes one from what the fakes show, then the app.
+    fresh = {**variables, "SUPPORTDESK_CONFIG": str(tmp / "init" / "config.toml"),
+             "SUPPORTDESK_DATA_DIR": str(tmp / "init-data")}
+    print("Or set it up as a new user would, in another terminal:")
+    print("  export " + " ".join(f"{name}={shlex.quote(value)}" for name, value in fresh.items()))
+    print(f"  {command} init\n  {command}", flush=True)
+
+
+def _this_command() -> list[str]:
+    """How to run this same installation from another terminal, where its venv may not be active:
+    the full path of the running `supportdesk` script, else this interpreter with ``-m``."""
+    exe = Path(sys.argv[0])
+    if exe.name == "supportdesk" and exe.exists():
+        return [str(exe.resolve())]
+    return [sys.executable, "-m", "supportdesk_tui"]
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -192,9 +230,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     # The browser session runs this same installation: the console script when we were started by it,
     # else this interpreter with -m (so it works without `supportdesk` on PATH).
-    exe = Path(sys.argv[0])
-    launcher = [str(exe)] if exe.name == "supportdesk" and exe.exists() else [sys.executable, "-m", "supportdesk_tui"]
-    command = shlex.join([*launcher, *(["--demo"] if args.serve_demo else [])])
+    command = shlex.join([*_this_command(), *(["--demo"] if args.serve_demo else [])])
     server = Server(command, host=args.host, port=args.port, title="supportdesk")
     server.serve()
     return 0
@@ -210,6 +246,10 @@ def _ask(prompt: str) -> str:
 def _login(settings: Settings) -> int:
     from supportdesk_tui.services.doctor import check_groove, check_trello
 
+    problem = keyring_problem()  # before asking for anything: there may be nowhere to store it
+    if problem is not None:
+        print(f"supportdesk: {problem}", file=sys.stderr)
+        return 2
     values: dict[str, str] = {}
     for name in ("groove_token", "trello_key", "trello_token"):
         value = _ask(LABELS[name])
@@ -228,27 +268,119 @@ def _login(settings: Settings) -> int:
     return 0
 
 
+def _init(args: argparse.Namespace) -> int:
+    """`supportdesk init`: see :mod:`supportdesk_tui.services.setup.run`. Runs before the config is
+    loaded, since the file may not exist yet (or be the broken one being replaced)."""
+    from supportdesk_tui.services.doctor import run_doctor
+    from supportdesk_tui.services.setup.run import (
+        ExistingConfigError,
+        InitError,
+        InitOptions,
+        refuse_existing,
+        run_init,
+    )
+
+    with tempfile.TemporaryDirectory(prefix="supportdesk-init-") as tmp:
+        base = load_settings(config_path=Path(tmp) / "absent.toml")  # the URLs, from the environment
+    try:
+        path = load_settings().config_path
+    except ConfigError as exc:  # there, but not valid: --force may replace it
+        path = exc.path
+    options = InitOptions(config_path=path, groove_url=base.groove_url, trello_url=base.trello_url,
+                          yes=args.yes, force=args.force, print_only=args.print_only, me=args.me)
+    # Without --yes every question is read from standard input, a terminal or not; an input that has
+    # ended answers "no" (nothing is written by default).
+    interactive = not args.yes
+    refusal = refuse_existing(options)  # before anything is asked or read
+    if refusal:
+        print(f"supportdesk: {refusal}", file=sys.stderr)
+        return 1
+    credentials = _init_credentials(base, interactive)
+
+    async def doctor(config: Path) -> list[str]:
+        settings = load_settings(config_path=config)
+        return [check.line() for check in await run_doctor(settings, credentials)]
+
+    def ask(question: str) -> str:
+        print(f"{question}: ", end="", flush=True)
+        return sys.stdin.readline().strip()
+
+    try:
+        return asyncio.run(run_init(options, credentials, ask=ask if interactive else None, say=print,
+                                    doctor=doctor))
+    except ExistingConfigError as exc:
+        print(f"supportdesk: {exc}", file=sys.stderr)
+        return 1
+    except InitError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _init_credentials(settings: Settings, interactive: bool) -> Credentials:
+    """Env and keyring; with none at all, offer `login` first (interactively), else one sentence, exit 2."""
+    try:
+        credentials = load_credentials()
+    except CredentialsError:
+        credentials = load_credentials(use_keyring=False)
+    if not credentials.missing():
+        return credentials
+    names = ", ".join(LABELS[n] for n in credentials.missing())
+    if interactive:
+        print(f"No {names} found in the environment or the keyring.")
+        print("Run `supportdesk login` now? [Y/n]: ", end="", flush=True)
+        answer = sys.stdin.readline()  # "" only at the end of the input: that is a no
+        if answer and answer.strip().lower() in ("", "y", "yes"):
+            if _login(settings) != 0:
+                raise UsageError("login did not store the credentials; nothing was written")
+            credentials = load_credentials()
+            if not credentials.missing():
+                return credentials
+    raise UsageError(f"init needs the {names} to read the accounts: run `supportdesk login` first, or set "
+                     "the SUPPORTDESK_* environment variables (nothing was written).")
+
+
 def _doctor(settings: Settings) -> int:
     from supportdesk_tui.services.doctor import Check, run_doctor
 
+    advice = keyring_problem()  # the same words as `login` says them
     try:
-        credentials = load_credentials()
+        credentials = load_credentials(use_keyring=advice is None)
     except CredentialsError as exc:
         print(Check("Keyring", False, str(exc)).line())
         credentials = load_credentials(use_keyring=False)
         keyring_ok = False
     else:
-        keyring_ok = True
+        keyring_ok = advice is None
     try:
         _check_keys(settings)
         keys = Check("Key bindings", True, f"{len(settings.keys)} custom key(s)")
     except ConfigError as exc:
         keys = Check("Key bindings", False, "; ".join(exc.problems))
-    checks = [keys, *asyncio.run(run_doctor(settings, credentials))]
+    checks = [keys, *asyncio.run(run_doctor(settings, credentials, keyring_advice=advice))]
     for check in checks:
         print(check.line())
     ok = keyring_ok and all(c.ok for c in checks)
     print("All is well." if ok else "Some checks failed (see above).")
+    return 0 if ok else 1
+
+
+def _call(settings: Settings, args: argparse.Namespace) -> int:
+    """``agenda CUSTOMER`` and ``week close``: they read (and the close-out writes) both services."""
+    if args.command == "week" and args.week_command != "close":
+        raise UsageError("usage: supportdesk week close [--week YYYY-Www]")
+    if not settings.config_found:
+        raise UsageError(missing_config_message(settings.config_path))
+    from supportdesk_tui.services.call.commands import CommandError, agenda_command, close_command
+
+    credentials = load_credentials()
+    try:
+        if args.command == "agenda":
+            print(agenda_command(settings, credentials, args.customer, args.format), end="")
+            return 0
+        text, ok = close_command(settings, credentials, args.week)
+    except CommandError as exc:
+        print(f"supportdesk: {exc}", file=sys.stderr)
+        return 1
+    print(text, end="")
     return 0 if ok else 1
 
 

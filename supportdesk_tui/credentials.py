@@ -51,10 +51,34 @@ class Credentials:
         return (self.groove_token, self.trello_key, self.trello_token)
 
 
+NO_KEYRING = ("No usable keyring backend was found on this machine (common on headless Linux and CI), "
+              "so `supportdesk login` cannot store anything here: set the credentials as environment "
+              "variables instead.")
+
+
 def no_keyring_help() -> str:
+    """The one piece of advice ``login`` and ``doctor`` both give when there is no keyring, word for word."""
     exports = "\n".join(f"  export {var}=..." for var in ENV_VARS.values())
-    return ("No usable keyring backend was found on this machine (common on headless Linux and CI).\n"
-            "Set the credentials as environment variables instead:\n" + exports)
+    return f"{NO_KEYRING}\n{exports}"
+
+
+def keyring_problem() -> str | None:
+    """None when a keyring backend is usable, else :func:`no_keyring_help`.
+
+    Asked before anything else by ``login`` (so nobody types three secrets for nothing) and by
+    ``doctor``. A backend of priority 0 or less is keyring's own "fail" or "null" stand-in (or a
+    chain of nothing); a backend that raises on a harmless read is as good as none.
+    """
+    import keyring
+
+    try:
+        backend = keyring.get_keyring()
+        if float(backend.priority) <= 0:
+            return no_keyring_help()
+        keyring.get_password(SERVICE, NAMES[0])
+    except Exception:  # backends raise all sorts (NoKeyringError, D-Bus errors, locked stores)
+        return no_keyring_help()
+    return None
 
 
 def _keyring_get(name: str) -> str | None:

@@ -7,12 +7,15 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from supportdesk_tui.config import Settings, parse_settings
 from supportdesk_tui.credentials import Credentials
 from supportdesk_tui.domain.clock import Clock, SystemClock
+from supportdesk_tui.domain.plan_export import plan_to_dict
+from supportdesk_tui.domain.planning import IsoWeek, Plan, WorkItem
 from supportdesk_tui.fakes.base import FakeServer, Faults
 from supportdesk_tui.fakes.demo_customers import (
     DEMO_CUSTOMERS,
@@ -92,6 +95,7 @@ def start_fakes(*, clock: Clock | None = None, port: int = 0, seed: str = "demo"
             by_customer.setdefault(name, []).append(number)
             titles[number] = ticket.title
     seed_trello(trello, now, ticket_numbers_by_customer=by_customer, seed=seed, ticket_titles=titles)
+    _one_knower(trello, DEMO_PAIR_CUSTOMER, "chloe")
     env.trello = trello
     env.trello_server = start_trello_fake(trello, port=port + 1 if port else 0,
                                           faults=Faults(latency_ms=latency_ms, error_rate=error_rate))
@@ -116,12 +120,75 @@ def demo_config(poll_seconds: float = 10) -> dict[str, Any]:
         "trello": {"support_epics_board": SUPPORT_EPICS_BOARD_ID, "poll_seconds": 15},
         "customers": [
             {"name": c.name, "trello_board": c.board_id, "email_domains": [c.domain],
-             "commitment_days": c.commitment_days}
+             "commitment_days": c.commitment_days, "pair": c.name == DEMO_PAIR_CUSTOMER,
+             "call_every_weeks": c.call_every_weeks,
+             **({"call_day": c.call_day} if c.call_day else {}),
+             **({"contact": c.contact_email} if c.contact_email else {})}
             for c in DEMO_CUSTOMERS
         ],
         "team": {"me": DEMO_ME, "developers": list(DEMO_DEVELOPERS), "triage_leads": list(DEMO_TRIAGE_LEADS),
                  "triage": ["ana", "chloe"]},
     }
+
+
+DEMO_PAIR_CUSTOMER = "Evergreen Housing"
+"""The demo's esoteric customer (``pair = true``): only chloe has worked on it lately, on the boards and in
+the plan history below, so the pool marks it and the picker suggests pairing her with someone."""
+
+# Weeks ago -> (developer, customer, card title, days): past plans, so the picker can say who knows whom.
+_HISTORY: dict[int, tuple[tuple[str, str, str, int], ...]] = {
+    1: (("ana", "Acme Ltd", "Checkout timeout on the order portal", 2), ("ben", "Acme Ltd",
+         "Checkout timeout on the order portal", 2), ("chloe", DEMO_PAIR_CUSTOMER, "Rent arrears export", 2),
+        ("dev", "Bluebird Travel", "Booking engine currency rounding", 3)),
+    2: (("ben", "Copperleaf Foods", "Wholesale shop price list import", 2),
+        ("dev", "Driftwood Clinics", "Appointment reminders in Welsh", 2),
+        ("ana", "Foxglove Media", "Publishing CMS image crops", 1)),
+    4: (("chloe", DEMO_PAIR_CUSTOMER, "Tenant portal repairs form", 3), ("ana", "Bluebird Travel",
+         "Refund e-mails bounce", 1), ("dev", "Foxglove Media", "Editorial calendar sync", 2),
+        ("ben", "Driftwood Clinics", "Clinic opening hours", 1)),
+}
+
+
+def _one_knower(trello: Any, customer: str, username: str) -> None:
+    """Make ``username`` the only member of the customer's finished cards, so the demo's esoteric customer
+    is known by one person whatever the random seed gave its cards."""
+    board_id = next(c.board_id for c in DEMO_CUSTOMERS if c.name == customer)
+    member = trello.add_member(username)
+    finished = {trello.list_id(board_id, name) for name in ("Recently Completed", "Done")}
+    with trello.lock:
+        for card in trello.state.cards_on(board_id):
+            if card.list_id in finished and card.id_members:
+                card.id_members = [member]
+
+
+def demo_plan_history(now: datetime) -> list[Plan]:
+    """A few past weeks' plans for the demo (cards long since done), so knowledge of customers shows."""
+    this_week = IsoWeek.of(now.date())
+    plans = []
+    for ago, work in sorted(_HISTORY.items(), reverse=True):
+        week = this_week
+        for _ in range(ago):
+            week = week.prev()
+        plan = Plan.new(week, DEMO_DEVELOPERS)
+        for n, (dev, customer, title, days) in enumerate(work):
+            item = WorkItem(f"demo-{week}-{n}", customer, title, 2 * days)
+            for day in week.days()[:days]:
+                plan = plan.assign(dev, day, item).plan.assign(dev, day, item).plan
+        plans.append(plan)
+    return plans
+
+
+def seed_demo_plans(data_dir: Path, now: datetime) -> None:
+    """Save the demo's plan history in the demo's store; weeks that already have a plan are left alone."""
+    from supportdesk_tui.store import Store
+
+    store = Store.in_dir(data_dir)
+    try:
+        for plan in demo_plan_history(now):
+            if store.load_plan(str(plan.week)) is None:
+                store.save_plan(str(plan.week), {**plan_to_dict(plan), "team": list(DEMO_DEVELOPERS)}, now)
+    finally:
+        store.close()
 
 
 def demo_credentials() -> Credentials:

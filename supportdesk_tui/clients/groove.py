@@ -1,6 +1,6 @@
-"""Async client for Groove's v1 REST API (see /work/shared/api/groove-v1.md).
+"""Async client for Groove's v1 REST API.
 
-Written against the reference, not against our fake: pages are built as ``?page=N&per_page=50``
+Written against Groove's documentation (see docs/apis.md), not our fake: pages are built as ``?page=N&per_page=50``
 and never by following ``next_page`` (it repeats on the last page and drops ``per_page``); the
 token only ever travels in the ``Authorization`` header; a write that is not idempotent is never
 retried after an answer that might have been lost. The ``httpx.AsyncClient`` belongs to the caller
@@ -39,6 +39,7 @@ from supportdesk_tui.clients.retry import (
     call_with_retries,
     parse_retry_after,
 )
+from supportdesk_tui.domain.account import Agent
 from supportdesk_tui.domain.redact import displayable
 from supportdesk_tui.domain.tickets import Message, Ticket
 
@@ -47,7 +48,7 @@ T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://api.groovehq.com/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
-PER_PAGE = 50  # Groove's documented maximum (groove-v1.md §2)
+PER_PAGE = 50  # Groove's documented maximum (docs/apis.md)
 SNIPPET = 200
 
 
@@ -159,6 +160,25 @@ class GrooveClient:
         payload = await self._call("GET", f"/tickets/{int(number)}", idempotent=True)
         return parse_ticket(self._member(payload, "ticket", f"GET /tickets/{number}"))
 
+    async def list_agents(self) -> list[Agent]:
+        """Every agent of the account (``GET /agents``: one unpaginated listing, see docs/apis.md).
+
+        UNCONFIRMED: whether a large team's listing is paginated; a ``meta`` block is not read, so
+        only the first page would be seen (the caller only guesses from it, and says so).
+        """
+        payload = await self._call("GET", "/agents", idempotent=True)
+        items = self._member(payload, "agents", "GET /agents")
+        if not isinstance(items, list):
+            raise BadPayloadError(SERVICE, "GET /agents: 'agents' is not a list", body=repr(items)[:SNIPPET],
+                                  secrets=self._secrets)
+        agents: list[Agent] = []
+        for item in items:
+            email = item.get("email") if isinstance(item, Mapping) else None
+            if isinstance(email, str) and "@" in email:
+                agents.append(Agent(displayable(email.strip()), displayable(str(item.get("first_name") or "")),
+                                    displayable(str(item.get("last_name") or ""))))
+        return agents
+
     async def get_state(self, number: int) -> str:
         path = f"/tickets/{int(number)}/state"
         state = self._member(await self._call("GET", path, idempotent=True), "state", f"GET {path}")
@@ -235,6 +255,37 @@ class GrooveClient:
                 SERVICE, f"POST {path}: Groove accepted the message but its answer could not be read; "
                 "do not send it again", body=exc.body, secrets=self._secrets) from None
 
+    async def create_ticket(self, *, to: str, sender: str, subject: str, body: str,
+                            state: str | None = None) -> Ticket:
+        """``POST /tickets``: a new ticket from an agent (``sender``) to a customer's address.
+
+        Documented: ``body``, ``from``, ``to``, ``subject``, ``state`` and ``send_copy_to_customer``
+        (default false: without it an agent-made ticket is not emailed), answered with 201 and
+        ``{"ticket": ...}``. Not idempotent and no idempotency key exists: any unclear failure raises
+        :class:`UnavailableError` saying it may have been made, so the caller looks for the subject
+        among the customer's tickets before trying again.
+        UNCONFIRMED: that the first message of an agent-made ticket is a public reply the customer gets
+        by email when ``send_copy_to_customer`` is true (the docs list the flag, not the email).
+        """
+        payload: dict[str, Any] = {"body": body, "from": sender, "to": to, "subject": subject,
+                                   "send_copy_to_customer": True}
+        if state:
+            payload["state"] = state
+        try:
+            answer = await self._call("POST", "/tickets", json=payload, idempotent=False)
+            return parse_ticket(self._member(answer, "ticket", "POST /tickets"))
+        except (NotSentError, RateLimitedError):
+            raise  # certainly not made
+        except UnavailableError as exc:
+            raise UnavailableError(
+                SERVICE, f"POST /tickets: no clear answer, so the ticket may or may not have been made; look for "
+                f"its subject among the customer's tickets before sending again ({exc})",
+                status=exc.status, body=exc.body, secrets=self._secrets) from None
+        except BadPayloadError as exc:
+            raise BadPayloadError(
+                SERVICE, "POST /tickets: Groove made the ticket but its answer could not be read; do not send "
+                "it again", body=exc.body, secrets=self._secrets) from None
+
     # -- auth ------------------------------------------------------------------------------------
 
     async def check_auth(self) -> str:
@@ -262,7 +313,17 @@ class GrooveClient:
         if meta.current_page >= last:
             return items
         pages = await _gather_all(self._page(path, key, params, n) for n in range(2, last + 1))
-        return items + [item for page_items, _ in pages for item in page_items]
+        items += [item for page_items, _ in pages for item in page_items]
+        # A live listing shifts while it is read: tickets that arrive after page 1 push its tail onto a
+        # page that page 1 did not announce, so the later pages' ``total_pages`` is followed too (up to
+        # ``max_pages``). What moves onto a page already read comes twice; ``merge_tickets`` keeps one.
+        grown = max((meta.total_pages or 0 for _, meta in pages), default=0)
+        while grown > last and last < self.max_pages:
+            first, last = last + 1, min(grown, self.max_pages)
+            more = await _gather_all(self._page(path, key, params, n) for n in range(first, last + 1))
+            items += [item for page_items, _ in more for item in page_items]
+            grown = max((meta.total_pages or 0 for _, meta in more), default=0)
+        return items
 
     async def _walk(self, path: str, key: str, params: Mapping[str, str], got: int,
                     meta: _Pagination) -> list[Any]:

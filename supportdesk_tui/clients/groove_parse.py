@@ -1,10 +1,10 @@
 """Groove v1 JSON -> domain values, leniently.
 
-Groove's payloads vary in ways the docs don't admit (groove-v1.md §8): three timestamp formats,
+Groove's payloads vary in ways the docs don't admit (docs/apis.md, quirks): three timestamp formats,
 hrefs on http, https or a docs host, ids as digit strings with leading zeros, fields missing or
 null. Everything here is pure and tolerant of optional fields; only what the app can't work without
 (a ticket's ``number`` and ``created_at``, a message's id and ``created_at``) raises
-:class:`BadPayloadError`, and nothing else is ever raised, whatever the JSON (tests/test_fuzz_payloads.py).
+:class:`BadPayloadError`, and nothing else is ever raised, whatever the JSON (tests/fuzz/test_fuzz_payloads.py).
 
 Text that came from customers (subjects, names, addresses, bodies) leaves here with terminal controls
 made visible (:func:`supportdesk_tui.domain.redact.displayable`): a subject is an email header anyone
@@ -88,7 +88,7 @@ def optional_timestamp(value: object) -> datetime | None:
 
 
 def format_rfc822(when: datetime) -> str:
-    """What Groove prefers for ``sent_at`` (groove-v1.md §4)."""
+    """What Groove prefers for ``sent_at`` (RFC-822)."""
     return format_datetime(when.astimezone(UTC))
 
 

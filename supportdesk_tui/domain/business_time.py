@@ -11,7 +11,7 @@ Rules (the README repeats them):
   windows: the configured wall times of that local date are converted to UTC one by one, so a
   09:00-17:30 window stays 09:00-17:30 on both sides of a clock change, and the 23- and 25-hour days
   come out right without special cases (doing ``local + timedelta`` would be wall-clock arithmetic,
-  the trap described in ``sla.md`` §3).
+  the trap where 48 wall-clock hours across a change are 47 or 49 real ones).
 * Windows are half-open ``[start, end)``; ``24:00`` is allowed as an end and means the next local
   midnight, so a ``00:00-24:00`` calendar never loses a minute. Overlapping or touching windows of one
   day are merged.

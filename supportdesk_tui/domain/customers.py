@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +14,10 @@ class Customer:
     trello_board: str
     email_domains: tuple[str, ...] = ()
     commitment_days: float | None = None
+    call_every_weeks: int = 1  # 1 or 2: how often the customer call happens
+    call_day: str | None = None  # "mon".."fri"
+    pair: bool = False  # prefer pairing on this customer's work
+    contact: str | None = None  # where confirmations go
 
 
 class CustomerDirectory:
@@ -43,7 +47,7 @@ class CustomerDirectory:
         """Teach the directory a new domain for a customer (shared by the Inbox and triage, so both see it)."""
         domain = domain.lower().lstrip("@")
         self.customers = tuple(
-            Customer(c.name, c.trello_board, (*c.email_domains, domain), c.commitment_days)
+            replace(c, email_domains=(*c.email_domains, domain))
             if c.name == customer_name and domain not in c.email_domains else c
             for c in self.customers)
         if self.by_name(customer_name) is not None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from supportdesk_tui.domain.boards import Board, Card
+from supportdesk_tui.domain.cadence import matches_week_pattern
 
 SOURCE_PREFIX = "Source: https://trello.com/c/"
 # Read leniently (people retype the line: extra spaces, http), written exactly (source_marker).
@@ -87,6 +88,13 @@ class SyncLists:
     done: str = "Done"
     epics_target: str = "Up next"
     epics_done: str = "Done"
+    done_pattern: str = ""  # ``lists.done`` when it is a week pattern: every week's Done list counts as done
+
+    def is_done(self, name: str) -> bool:
+        """Whether a list is a Done list: this week's, or (with a week pattern) any week's."""
+        if name.strip().casefold() == self.done.strip().casefold():
+            return True
+        return bool(self.done_pattern) and matches_week_pattern(self.done_pattern, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,11 +218,14 @@ def reconcile(sources: Iterable[SourceBoard], epics: Board, lists: SyncLists = S
     """
     epics_done = epics.list_named(lists.epics_done)
     done_id = epics_done.id if epics_done else None
+    done_ids = {lst.id for lst in epics.lists if lst.name.strip().casefold() == lists.epics_done.strip().casefold()
+                or (lists.done_pattern and lists.is_done(lst.name))}  # past weeks' Done lists too
     grouped = copies_by_link(epics)
     place: dict[str, tuple[str, Card, str]] = {}  # link -> (customer, source, "up_next"/"completed"/...)
     wanted = {lists.up_next: "up_next", lists.completed: "completed", lists.done: "done"}
     for entry in sources:
-        roles = {lst.id: _folded(wanted, lst.name) or "other" for lst in entry.board.lists}
+        roles = {lst.id: _folded(wanted, lst.name) or ("done" if lists.done_pattern and lists.is_done(lst.name)
+                                                       else "other") for lst in entry.board.lists}
         for card in entry.board.cards:
             link = short_link(card)
             if link is not None and not card.closed and card.list_id in roles:
@@ -235,16 +246,17 @@ def reconcile(sources: Iterable[SourceBoard], epics: Board, lists: SyncLists = S
             extras = tuple(sorted((c for c in copies if c.id != keeper.id), key=lambda c: c.id))
             duplicates.append(EpicsIssue(IssueKind.DUPLICATE, link, found[0] if found else "",
                                          found[1] if found else None, keeper, extras))
-        if found is None and complete and keeper.list_id != done_id:
+        if found is None and complete and keeper.list_id != done_id and keeper.list_id not in done_ids:
             orphans.append(EpicsIssue(IssueKind.ORPHAN, link, copy=keeper))
     for link, (customer, source, role) in place.items():
         kept = keepers.get(link)
         if role == "up_next":
-            if kept is None or kept.list_id == done_id:
+            if kept is None or kept.list_id == done_id or kept.list_id in done_ids:
                 missing.append(EpicsIssue(IssueKind.MISSING, link, customer, source, kept))
             elif len(grouped[link]) == 1:
                 in_sync += 1
-        elif role in ("completed", "done") and kept is not None and done_id is not None and kept.list_id != done_id:
+        elif role in ("completed", "done") and kept is not None and (done_id is not None or lists.done_pattern) \
+                and kept.list_id != done_id and kept.list_id not in done_ids:
             source_list = lists.completed if role == "completed" else lists.done
             to_done.append(EpicsIssue(IssueKind.TO_DONE, link, customer, source, kept, source_list=source_list))
     return EpicsStatus(_sorted(missing), _sorted(duplicates), _sorted(orphans), _sorted(to_done), in_sync, complete)
@@ -286,6 +298,7 @@ def transitions(before: Board, after: Board, lists: SyncLists = SyncLists()) -> 
     place at the first load are left to the sync panel, so opening the app never writes by itself.
     """
     up_next, finished = _list_ids(after, lists.up_next), _list_ids(after, lists.completed, lists.done)
+    finished |= {lst.id for lst in after.lists if lists.done_pattern and lists.is_done(lst.name)}
     was_up_next = _list_ids(before, lists.up_next)
     old = {c.id: c for c in before.cards}
     found: list[Transition] = []

@@ -110,9 +110,16 @@ def _day_runs(shares: Iterable[Share]) -> str:
 
 
 def describe_when(card: PlannedCard) -> str:
-    """``ana, Mon–Tue; ben, Wed (half day)``: who works on a card on which days."""
-    return "; ".join(f"{dev}, {_day_runs(s for s in card.shares if s.developer == dev)}"
-                     for dev in card.developers)
+    """``ana, Mon–Tue; ben, Wed (half day)``: who works on a card on which days.
+
+    People with the very same days on it pair on it and are named together, so the customer and the
+    card's comment see a pair, not two people each doing the work: ``ana + ben (pair), Mon–Tue``.
+    """
+    together: dict[str, list[str]] = {}
+    for dev in card.developers:
+        together.setdefault(_day_runs(s for s in card.shares if s.developer == dev), []).append(dev)
+    return "; ".join(f"{devs[0]}, {runs}" if len(devs) == 1 else f"{' + '.join(devs)} (pair), {runs}"
+                     for runs, devs in together.items())
 
 
 def _plain(text: str) -> str:
@@ -206,7 +213,7 @@ def export_markdown(plan: Plan, items: Iterable[WorkItem] = (), customers: Itera
         for i in totals.items:
             title = f"[{_md(i.item.title)}]({i.item.url})" if i.item.url else _md(i.item.title)
             estimate = format_half_days(i.estimate) if i.estimate is not None else "—"
-            out.append(f"| {_md(i.item.customer)} | {title} | {estimate} | {format_half_days(i.planned)} | "
+            out.append(f"| {_md(i.item.customer)} | {title} | {estimate} | {format_half_days(i.counted)} | "
                        f"{i.standing.text} |")
     with_work = {c.customer for c in totals.customers if c.planned}
     names = [c.customer for c in totals.customers if c.customer in with_work]

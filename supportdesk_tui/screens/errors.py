@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from supportdesk_tui.services.errors import speaks_for_itself
+
 
 def describe_error(error: BaseException) -> str:
-    """A short, secret-free description; API errors already carry redacted text."""
-    kind = getattr(error, "kind", None)
-    if kind is not None:
+    """A short, secret-free description, chosen by the exception's type: API and workflow errors already
+    carry redacted text meant for the user; anything else is named, not quoted."""
+    if speaks_for_itself(error):
         return str(error)
     if isinstance(error, TimeoutError):
         return "the request timed out"

@@ -48,7 +48,7 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, of_screen: Screen[object], extra: str = "") -> None:
         super().__init__()
         self._table = bindings_table(of_screen)
-        self._help = (getattr(of_screen, "HELP", None) or "").strip()
+        self._help = (of_screen.HELP or "").strip()
         self._extra = extra
 
     def compose(self) -> ComposeResult:

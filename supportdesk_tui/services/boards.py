@@ -19,13 +19,23 @@ from __future__ import annotations
 
 import asyncio
 import zlib
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
+from supportdesk_tui.domain.actions import (
+    CardDone,
+    CardMove,
+    EpicsCopy,
+    EpicsDedupe,
+    EpicsOrphan,
+    EpicsToDone,
+    ListMove,
+    ReplySent,
+    Settled,
+)
 from supportdesk_tui.domain.boards import Board, Card
-from supportdesk_tui.domain.clock import parse_instant
 from supportdesk_tui.domain.customers import Customer
 from supportdesk_tui.domain.epics import (
     EpicsIssue,
@@ -33,7 +43,6 @@ from supportdesk_tui.domain.epics import (
     IssueKind,
     Move,
     SourceBoard,
-    SyncLists,
     Transition,
     choose_keeper,
     copy_desc,
@@ -46,24 +55,20 @@ from supportdesk_tui.domain.epics import (
     source_marker,
     transitions,
 )
+from supportdesk_tui.domain.journal import ActionKind, ActionPayload, CardId, StateSet
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.services.context import ServiceContext
-from supportdesk_tui.services.journal import Outcome, StepFailed, ambiguous_write
+from supportdesk_tui.services.journal import Action, Outcome, StepFailed, StepFn, StepResults, ambiguous_write
+from supportdesk_tui.services.week_lists import BoardsError, WeekLists
 
 if TYPE_CHECKING:
     from supportdesk_tui.clients.trello.facade import TrelloClient
 
-MOVE, DONE, COPY, TO_DONE, DEDUPE, ORPHAN = ("board.move", "board.done", "epics.copy", "epics.done",
-                                             "epics.dedupe", "epics.orphan")
+MOVE, DONE, COPY, TO_DONE, DEDUPE, ORPHAN = (ActionKind.BOARD_MOVE, ActionKind.BOARD_DONE, ActionKind.EPICS_COPY,
+                                             ActionKind.EPICS_DONE, ActionKind.EPICS_DEDUPE, ActionKind.EPICS_ORPHAN)
 KEEP_FROM_SOURCE = "labels,checklists,due,members"
 REPLY_LOOKBACK = timedelta(minutes=15)  # clock skew allowance when looking for our own earlier reply
 LABEL_COLORS = ("sky", "green", "yellow", "orange", "purple", "blue", "lime", "pink")
-
-
-class BoardsError(Exception):
-    """Something the user can fix (a list missing on a board, no epics board configured); the text says what."""
-
-    kind = "boards"  # lets the screens' describe_error show the text as is
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,48 +103,19 @@ class _Cached:
     synced_at: datetime
 
 
-class _Handler:
-    """An :class:`ActionHandler` made of three functions, so each workflow reads top to bottom below."""
-
-    def __init__(self, kind: str, steps: Callable[[Mapping[str, Any]], list[str]],
-                 run: Callable[[str, Mapping[str, Any], Mapping[str, Any]], Awaitable[Any]],
-                 describe: Callable[[Mapping[str, Any]], str]) -> None:
-        self.kind = kind
-        self._steps, self._run, self._describe = steps, run, describe
-
-    def steps(self, payload: Mapping[str, Any]) -> list[str]:
-        return self._steps(payload)
-
-    async def run_step(self, step: str, payload: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
-        return await self._run(step, payload, done)
-
-    def describe(self, payload: Mapping[str, Any]) -> str:
-        return self._describe(payload)
-
-
-class BoardsService:
+class BoardsService(WeekLists):
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
         settings = context.settings
-        names = settings.trello.lists
-        self.lists = SyncLists(up_next=names.up_next, completed=names.completed, done=names.done,
-                               epics_target=names.up_next, epics_done=names.done)
+        self._names = settings.trello.lists  # the Done list's name may be a week pattern (WeekLists)
         self.epics_board_id = settings.trello.support_epics_board
         self._boards: dict[str, _Cached] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._labels: dict[str, str] = {}  # customer name -> label id on the epics board
-        journal = context.journal
-        journal.register(_Handler(MOVE, lambda p: ["move"], self._run_move,
-                                  lambda p: f"move “{p['name']}” to {p['list_name']}"))
-        journal.register(_Handler(DONE, _done_steps, self._run_done, _describe_done))
-        journal.register(_Handler(COPY, lambda p: ["copy", "settle", "label"], self._run_copy,
-                                  lambda p: f"copy “{p['name']}” to Support Epics"))
-        journal.register(_Handler(TO_DONE, lambda p: ["move"], self._run_to_done,
-                                  lambda p: f"move the epics copy of “{p['name']}” to Done"))
-        journal.register(_Handler(DEDUPE, lambda p: ["archive"], self._run_dedupe,
-                                  lambda p: f"archive extra epics copies of “{p['name']}”"))
-        journal.register(_Handler(ORPHAN, lambda p: ["archive"], self._run_orphan,
-                                  lambda p: f"archive the orphan epics copy “{p['name']}”"))
+        self._made_lists: dict[str, str] = {}  # "board id:list name" -> id of a week's list made by this run
+        for handler in (MoveHandler(self), DoneHandler(self), CopyHandler(self), ToDoneHandler(self),
+                        DedupeHandler(self), OrphanHandler(self)):
+            context.journal.register(handler)
 
     # ------------------------------------------------------------------ customers and reads
 
@@ -229,10 +205,10 @@ class BoardsService:
         for job in jobs:
             t = job.transition
             if t.move is Move.ENTERED_UP_NEXT:
-                outcomes.append(await self.context.journal.submit(COPY, _copy_payload(job.customer, t.card, t.link)))
+                outcomes.append(await self.context.journal.submit(_copy_payload(job.customer, t.card, t.link)))
             else:
                 outcomes.append(await self.context.journal.submit(
-                    TO_DONE, {"link": t.link, "name": t.card.name, "customer": job.customer}))
+                    EpicsToDone(link=t.link, name=t.card.name, customer=job.customer)))
         return outcomes
 
     async def repair(self, issue: EpicsIssue) -> Outcome:
@@ -241,15 +217,15 @@ class BoardsService:
         name = issue.source.name if issue.source else (issue.copy.name if issue.copy else issue.link)
         if issue.kind is IssueKind.MISSING:
             assert issue.source is not None
-            return await journal.submit(COPY, _copy_payload(issue.customer, issue.source, issue.link))
+            return await journal.submit(_copy_payload(issue.customer, issue.source, issue.link))
         if issue.kind is IssueKind.TO_DONE:
             assert issue.copy is not None
-            return await journal.submit(TO_DONE, {"link": issue.link, "name": name, "copy_id": issue.copy.id})
+            return await journal.submit(EpicsToDone(link=issue.link, name=name, copy_id=issue.copy.id))
         if issue.kind is IssueKind.DUPLICATE:  # keep the copy the panel showed, if it is still there
-            return await journal.submit(DEDUPE, {"link": issue.link, "name": name, "want_done": None,
-                                                 "keep": issue.copy.id if issue.copy else None})
+            return await journal.submit(EpicsDedupe(issue.link, name, want_done=None,
+                                                    keep=issue.copy.id if issue.copy else None))
         assert issue.copy is not None
-        return await journal.submit(ORPHAN, {"link": issue.link, "name": issue.copy.name, "copy_id": issue.copy.id})
+        return await journal.submit(EpicsOrphan(issue.link, issue.copy.name, copy_id=issue.copy.id))
 
     async def repair_all(self, status: EpicsStatus) -> list[Outcome]:
         return [await self.repair(issue) for issue in status.issues]
@@ -260,48 +236,22 @@ class BoardsService:
         """Move a card to another list of its board (top of the list), journaled."""
         board = self.cached(card.board_id)
         target = next((lst for lst in board.lists if lst.id == list_id), None) if board else None
-        payload = {"card_id": card.id, "list_id": list_id, "name": card.name,
-                   "list_name": target.name if target else list_id}
-        return await self.context.journal.submit(MOVE, payload)
-
-    def done_list(self, board_id: str) -> str:
-        board = self.cached(board_id)
-        found = board.list_named(self.lists.done) if board else None
-        if found is None:
-            raise BoardsError(f"The board has no list named “{self.lists.done}” ([trello] lists.done).")
-        return found.id
+        return await self.context.journal.submit(CardMove(card.id, list_id, card.name,
+                                                          target.name if target else list_id))
 
     async def done(self, card: Card, reply: str | None) -> Outcome:
         """Move the card to Done; with a linked ticket and a non-empty reply, reply there and close it."""
         number = self.linked_ticket(card)
         text = (reply or "").strip()
         ticket = number if text else None
-        payload: dict[str, Any] = {"card_id": card.id, "list_id": self.done_list(card.board_id), "name": card.name,
-                                   "ticket": ticket, "reply": text if ticket is not None else "",
-                                   "asked_at": self.context.clock.now().isoformat()}
-        return await self.context.journal.submit(DONE, payload, ticket=payload["ticket"])
+        list_id = self.done_list(card.board_id)
+        payload = CardDone(card.id, list_id, card.name, ticket=ticket,
+                           reply=text if ticket is not None else "", asked_at=self.context.clock.now(),
+                           list_name=None if list_id else self.done_name(),
+                           board_id=None if list_id else card.board_id)
+        return await self.context.journal.submit(payload, ticket=ticket)
 
-    # ------------------------------------------------------------------ journal steps
-
-    async def _run_move(self, step: str, p: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
-        card = await (await self.context.trello()).move_card(p["card_id"], p["list_id"], "top")
-        return {"list": card.list_id}
-
-    async def _run_done(self, step: str, p: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
-        if step == "move":
-            card = await (await self.context.trello()).move_card(p["card_id"], p["list_id"], "top")
-            return {"list": card.list_id}
-        groove = await self.context.groove()
-        number = int(p["ticket"])
-        if step == "reply":
-            since = parse_instant(p["asked_at"]) - REPLY_LOOKBACK
-            for message in await groove.list_messages(number):
-                if not message.note and message.created_at >= since and same_text(message.body_text, p["reply"]):
-                    return {"message": message.id, "found": True}  # an earlier attempt got through
-            sent = await ambiguous_write("the reply", groove.post_message(number, p["reply"], note=False))
-            return {"message": sent.id}
-        await groove.set_state(number, "closed")
-        return {"state": "closed"}
+    # ------------------------------------------------------------------ what the journal's steps share
 
     async def _epics_lists(self, trello: TrelloClient) -> tuple[str, str, str]:
         """(board id, target list id, Done list id) on the epics board; its lists are read once."""
@@ -311,55 +261,35 @@ class BoardsService:
         if board is None:
             board = await trello.load_board(self.epics_board_id)
             self._boards.setdefault(self.epics_board_id, _Cached(board, None, self.context.clock.now()))
-        target, done = board.list_named(self.lists.epics_target), board.list_named(self.lists.epics_done)
+        lists = self.lists
+        target, done = board.list_named(lists.epics_target), board.list_named(lists.epics_done)
+        if target is not None and done is None and self.done_per_week:
+            key = f"{board.id}:{lists.epics_done}"
+            done_id = self._made_lists.get(key) or await self.ensure_list(trello, board.id, lists.epics_done)
+            self._made_lists[key] = done_id
+            return board.id, target.id, done_id
         if target is None or done is None:
-            raise StepFailed(f"the Support Epics board needs lists “{self.lists.epics_target}” and "
-                             f"“{self.lists.epics_done}”")
+            raise StepFailed(f"the Support Epics board needs lists “{lists.epics_target}” and "
+                             f"“{lists.epics_done}”")
         return board.id, target.id, done.id
 
     async def _copies(self, trello: TrelloClient, board_id: str, link: str) -> list[Card]:
         """Copies of one source on the epics board, archived ones included (an exact marker match)."""
         return [c for c in await trello.find_cards(board_id, source_marker(link)) if marker_of(c) == link]
 
-    async def _run_copy(self, step: str, p: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
-        trello = await self.context.trello()
-        board_id, target, done_list = await self._epics_lists(trello)
-        if step == "copy":
-            found = await self._copies(trello, board_id, p["link"])
-            live = [c for c in found if not c.closed]
-            if live:  # already there (a retry, a resume, or another copy of the app): reuse it
-                keeper = choose_keeper(live, done_list, want_done=False)
-                if keeper.list_id == done_list:  # the source came back to Up next
-                    await trello.move_card(keeper.id, target, "bottom")
-                return keeper.id
-            if found:  # only archived copies: bring one back rather than make another
-                keeper = min(found, key=lambda c: c.id)
-                await trello.unarchive_card(keeper.id)
-                if keeper.list_id != target:
-                    await trello.move_card(keeper.id, target, "bottom")
-                return keeper.id
-            card = await ambiguous_write("copying the card", trello.copy_card(
-                p["source_id"], target, name=p["name"], desc=p["desc"], keep_from_source=KEEP_FROM_SOURCE))
-            return card.id
-        if step == "settle":
-            return await self._settle(trello, board_id, p["link"], done_list, want_done=False)
-        keep = (done.get("settle") or {}).get("keep") or done["copy"]
-        await self._add_customer_label(trello, board_id, str(keep), str(p["customer"]))
-        return keep
-
     async def _settle(self, trello: TrelloClient, board_id: str, link: str, done_list: str,
-                      want_done: bool | None, keep: str | None = None) -> dict[str, Any]:
+                      want_done: bool | None, keep: str | None = None) -> Settled:
         """Keep one live copy of ``link`` (the same choice every instance makes) and archive the others."""
         live = [c for c in await self._copies(trello, board_id, link) if not c.closed]
         if not live:
-            return {"keep": None, "archived": []}
+            return Settled(None, ())
         keeper = next((c for c in live if c.id == keep), None) or choose_keeper(live, done_list, want_done)
         archived = []
         for card in live:
             if card.id != keeper.id:
                 await trello.archive_card(card.id)
                 archived.append(card.id)
-        return {"keep": keeper.id, "archived": archived}
+        return Settled(keeper.id, tuple(archived))
 
     async def _add_customer_label(self, trello: TrelloClient, board_id: str, card_id: str, customer: str) -> None:
         label_id = self._labels.get(customer)
@@ -377,38 +307,166 @@ class BoardsService:
             self._labels[customer] = label_id
         await trello.add_label(card_id, label_id)
 
-    async def _run_to_done(self, step: str, p: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
+def _copy_payload(customer: str, card: Card, link: str) -> EpicsCopy:
+    return EpicsCopy(customer, card.id, link, copy_name(customer, card), copy_desc(card, link))
+
+
+# ------------------------------------------------------------------ the journal's handlers, one per kind
+P = TypeVar("P", bound=ActionPayload)
+
+
+class _BoardsAction(Action[P]):
+    def __init__(self, service: BoardsService) -> None:
+        self.service = service
+        self.context = service.context
+
+
+class MoveHandler(_BoardsAction[CardMove]):
+    """``board.move``: per-field PUTs, idempotent by nature."""
+
+    payload_type = CardMove
+
+    def steps(self, p: CardMove) -> Sequence[StepFn[CardMove]]:
+        return (self.move,)
+
+    def describe(self, p: CardMove) -> str:
+        return f"move “{p.name}” to {p.list_name}"
+
+    async def move(self, p: CardMove, done: StepResults) -> ListMove:
+        card = await (await self.context.trello()).move_card(p.card_id, p.list_id, "top")
+        return ListMove(card.list_id)
+
+
+class DoneHandler(_BoardsAction[CardDone]):
+    """``board.done``: to Done; with a ticket, the reply (looked for first) and the close."""
+
+    payload_type = CardDone
+
+    def steps(self, p: CardDone) -> Sequence[StepFn[CardDone]]:
+        first: tuple[StepFn[CardDone], ...] = (self.list, self.move) if p.list_name and not p.list_id else (self.move,)
+        return (*first, self.reply, self.close) if p.ticket is not None else first
+
+    async def list(self, p: CardDone, done: StepResults) -> CardId:
+        """The week's Done list, made on the board if it is not there yet (looked for first)."""
+        assert p.list_name and p.board_id
+        return CardId(await self.service.ensure_list(await self.context.trello(), p.board_id, p.list_name))
+
+    def describe(self, p: CardDone) -> str:
+        if p.ticket is not None:
+            return f"done “{p.name}”, reply on #{p.ticket} and close it"
+        return f"move “{p.name}” to Done"
+
+    async def move(self, p: CardDone, done: StepResults) -> ListMove:
+        list_id = p.list_id or str(done.get("list", CardId).id)
+        card = await (await self.context.trello()).move_card(p.card_id, list_id, "top")
+        return ListMove(card.list_id)
+
+    async def reply(self, p: CardDone, done: StepResults) -> ReplySent:
+        assert p.ticket is not None
+        groove = await self.context.groove()
+        since = p.asked_at - REPLY_LOOKBACK
+        for message in await groove.list_messages(p.ticket):
+            if not message.note and message.created_at >= since and same_text(message.body_text, p.reply):
+                return ReplySent(message.id, found=True)  # an earlier attempt got through
+        sent = await ambiguous_write("the reply", groove.post_message(p.ticket, p.reply, note=False))
+        return ReplySent(sent.id)
+
+    async def close(self, p: CardDone, done: StepResults) -> StateSet:
+        assert p.ticket is not None
+        await (await self.context.groove()).set_state(p.ticket, "closed")
+        return StateSet("closed")
+
+
+class CopyHandler(_BoardsAction[EpicsCopy]):
+    """``epics.copy``: look the source's marker up BEFORE creating; after, keep one copy; label it."""
+
+    payload_type = EpicsCopy
+
+    def steps(self, p: EpicsCopy) -> Sequence[StepFn[EpicsCopy]]:
+        return (self.copy, self.settle, self.label)
+
+    def describe(self, p: EpicsCopy) -> str:
+        return f"copy “{p.name}” to Support Epics"
+
+    async def copy(self, p: EpicsCopy, done: StepResults) -> CardId:
         trello = await self.context.trello()
-        board_id, _target, done_list = await self._epics_lists(trello)
-        copy_id = p.get("copy_id")
+        board_id, target, done_list = await self.service._epics_lists(trello)
+        found = await self.service._copies(trello, board_id, p.link)
+        live = [c for c in found if not c.closed]
+        if live:  # already there (a retry, a resume, or another copy of the app): reuse it
+            keeper = choose_keeper(live, done_list, want_done=False)
+            if keeper.list_id == done_list:  # the source came back to Up next
+                await trello.move_card(keeper.id, target, "bottom")
+            return CardId(keeper.id)
+        if found:  # only archived copies: bring one back rather than make another
+            keeper = min(found, key=lambda c: c.id)
+            await trello.unarchive_card(keeper.id)
+            if keeper.list_id != target:
+                await trello.move_card(keeper.id, target, "bottom")
+            return CardId(keeper.id)
+        card = await ambiguous_write("copying the card", trello.copy_card(
+            p.source_id, target, name=p.name, desc=p.desc, keep_from_source=KEEP_FROM_SOURCE))
+        return CardId(card.id)
+
+    async def settle(self, p: EpicsCopy, done: StepResults) -> Settled:
+        trello = await self.context.trello()
+        board_id, _target, done_list = await self.service._epics_lists(trello)
+        return await self.service._settle(trello, board_id, p.link, done_list, want_done=False)
+
+    async def label(self, p: EpicsCopy, done: StepResults) -> CardId:
+        trello = await self.context.trello()
+        board_id, _target, _done = await self.service._epics_lists(trello)
+        keep = done.get("settle", Settled).keep or done.get("copy", CardId).id
+        await self.service._add_customer_label(trello, board_id, str(keep), p.customer)
+        return CardId(keep)
+
+
+class ToDoneHandler(_BoardsAction[EpicsToDone]):
+    payload_type = EpicsToDone
+
+    def steps(self, p: EpicsToDone) -> Sequence[StepFn[EpicsToDone]]:
+        return (self.move,)
+
+    def describe(self, p: EpicsToDone) -> str:
+        return f"move the epics copy of “{p.name}” to Done"
+
+    async def move(self, p: EpicsToDone, done: StepResults) -> CardId:
+        trello = await self.context.trello()
+        board_id, _target, done_list = await self.service._epics_lists(trello)
+        copy_id = p.copy_id
         if not copy_id:
-            live = [c for c in await self._copies(trello, board_id, p["link"]) if not c.closed]
+            live = [c for c in await self.service._copies(trello, board_id, p.link) if not c.closed]
             if not live:
-                return None  # no copy to move (the sync panel lists it if that is wrong)
+                return CardId(None)  # no copy to move (the sync panel lists it if that is wrong)
             copy_id = choose_keeper(live, done_list, want_done=True).id
-        await trello.move_card(str(copy_id), done_list, "top")
-        return copy_id
+        await trello.move_card(copy_id, done_list, "top")
+        return CardId(copy_id)
 
-    async def _run_dedupe(self, step: str, p: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
+
+class DedupeHandler(_BoardsAction[EpicsDedupe]):
+    payload_type = EpicsDedupe
+
+    def steps(self, p: EpicsDedupe) -> Sequence[StepFn[EpicsDedupe]]:
+        return (self.archive,)
+
+    def describe(self, p: EpicsDedupe) -> str:
+        return f"archive extra epics copies of “{p.name}”"
+
+    async def archive(self, p: EpicsDedupe, done: StepResults) -> Settled:
         trello = await self.context.trello()
-        board_id, _target, done_list = await self._epics_lists(trello)
-        return await self._settle(trello, board_id, p["link"], done_list, p.get("want_done"), p.get("keep"))
-
-    async def _run_orphan(self, step: str, p: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
-        await (await self.context.trello()).archive_card(p["copy_id"])
-        return p["copy_id"]
+        board_id, _target, done_list = await self.service._epics_lists(trello)
+        return await self.service._settle(trello, board_id, p.link, done_list, p.want_done, p.keep)
 
 
-def _copy_payload(customer: str, card: Card, link: str) -> dict[str, Any]:
-    return {"customer": customer, "source_id": card.id, "link": link, "name": copy_name(customer, card),
-            "desc": copy_desc(card, link)}
+class OrphanHandler(_BoardsAction[EpicsOrphan]):
+    payload_type = EpicsOrphan
 
+    def steps(self, p: EpicsOrphan) -> Sequence[StepFn[EpicsOrphan]]:
+        return (self.archive,)
 
-def _done_steps(p: Mapping[str, Any]) -> list[str]:
-    return ["move", "reply", "close"] if p.get("ticket") is not None else ["move"]
+    def describe(self, p: EpicsOrphan) -> str:
+        return f"archive the orphan epics copy “{p.name}”"
 
-
-def _describe_done(p: Mapping[str, Any]) -> str:
-    if p.get("ticket") is not None:
-        return f"done “{p['name']}”, reply on #{p['ticket']} and close it"
-    return f"move “{p['name']}” to Done"
+    async def archive(self, p: EpicsOrphan, done: StepResults) -> CardId:
+        await (await self.context.trello()).archive_card(p.copy_id)
+        return CardId(p.copy_id)

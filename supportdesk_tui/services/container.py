@@ -16,8 +16,9 @@ from supportdesk_tui.credentials import Credentials
 from supportdesk_tui.domain.clock import Clock
 from supportdesk_tui.domain.customers import CustomerDirectory
 from supportdesk_tui.services.context import ServiceContext
+from supportdesk_tui.services.errors import shown_as_is
 from supportdesk_tui.services.inbox import InboxService
-from supportdesk_tui.services.journal import Journal
+from supportdesk_tui.services.journal import Journal, Outcome
 from supportdesk_tui.services.triage.service import TriageService
 from supportdesk_tui.store import Store
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from supportdesk_tui.clients.groove import GrooveClient
     from supportdesk_tui.clients.trello.facade import TrelloClient
     from supportdesk_tui.services.boards import BoardsService
+    from supportdesk_tui.services.call import CallService
     from supportdesk_tui.services.planning.service import PlanningService
 
 
@@ -49,8 +51,11 @@ class Services:
         self.context = ServiceContext(settings, store, clock, self.journal, self.groove, self.trello, self.directory)
         self.inbox = InboxService(settings, store, clock, connect=self.groove, directory=self.directory)
         self.triage = TriageService(self.context)
+        self.inbox.mark_of = self.triage.row_mark
         self._boards: BoardsService | None = None
         self._planning: PlanningService | None = None
+        self._call: CallService | None = None
+        self._resuming = False
 
     # The Boards and Planning workflows are imported on first use (a fifth of cold start otherwise).
     # Their journal handlers must be registered before the journal replays anything, so the App calls
@@ -58,8 +63,9 @@ class Services:
     @property
     def boards(self) -> BoardsService:
         if self._boards is None:
-            from supportdesk_tui.services.boards import BoardsService
+            from supportdesk_tui.services.boards import BoardsError, BoardsService
 
+            shown_as_is(BoardsError)  # its text says what to fix on the board or in the config
             self._boards = BoardsService(self.context)
         return self._boards
 
@@ -72,16 +78,47 @@ class Services:
         return self._planning
 
     @property
+    def call(self) -> CallService:
+        """The customer call's agenda, the week's close-out and confirmations as their own tickets."""
+        if self._call is None:
+            from supportdesk_tui.services.call import CallService
+
+            self._call = CallService(self.context, self.boards)
+        return self._call
+
+    @property
     def workflows_loaded(self) -> bool:
-        return self._boards is not None and self._planning is not None
+        return self._boards is not None and self._planning is not None and self._call is not None
 
     def load_workflows(self) -> None:
-        """Import and build the Boards and Planning services (registers their journal handlers)."""
-        _ = self.boards, self.planning
+        """Import and build the Boards, Planning and call services (registers their journal handlers)."""
+        _ = self.boards, self.planning, self.call
 
     @property
     def pending_count(self) -> int:
         return self.journal.pending_count
+
+    # --- replaying the journal ----------------------------------------------------------------------
+    def replay_due(self) -> bool:
+        """Groove or Trello just answered: should the journal be replayed now? Only when actions wait in
+        it (queued while a service was down); a quiet poll replays nothing."""
+        return self.journal.pending_count > 0
+
+    async def resume_journal(self) -> list[Outcome] | None:
+        """Finish what an earlier run (or a spell offline) left half-done, in the order it was asked.
+
+        Single flight: a request while a replay runs returns None at once instead of waiting (the running
+        one already replays everything pending, in order), and is never allowed to cancel it.
+        """
+        if self._resuming:
+            return None
+        self._resuming = True
+        try:
+            if not self.workflows_loaded:
+                await asyncio.to_thread(self.load_workflows)  # every handler known before replaying
+            return await self.journal.resume()
+        finally:
+            self._resuming = False
 
     async def groove(self) -> GrooveClient:
         """The app's one Groove client (httpx is imported and the client made on first use)."""

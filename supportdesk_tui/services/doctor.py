@@ -10,7 +10,7 @@ import httpx
 from supportdesk_tui.clients.errors import ApiError
 from supportdesk_tui.clients.groove import GrooveClient
 from supportdesk_tui.config import Settings
-from supportdesk_tui.credentials import Credentials
+from supportdesk_tui.credentials import ENV_VARS, Credentials
 from supportdesk_tui.domain.redact import redact
 
 
@@ -91,16 +91,31 @@ async def check_board_mapping(settings: Settings, credentials: Credentials) -> l
     return checks
 
 
-async def run_doctor(settings: Settings, credentials: Credentials) -> list[Check]:
+def check_email_domains(settings: Settings) -> list[Check]:
+    """A customer with no email domain never gets a ticket pre-selected: say which (init lists them too)."""
+    return [Check(f"Email domains of {c.name}", False, "none: set email_domains in its [[customers]] entry")
+            for c in settings.customers if not c.email_domains]
+
+
+async def run_doctor(settings: Settings, credentials: Credentials, *, keyring_advice: str | None = None) -> list[Check]:
+    """``keyring_advice``: the shared no-keyring advice when the machine has no keyring (checked first)."""
     if settings.config_found:
         checks = [Check("Config", True, f"{settings.config_path} is valid")]
     else:
-        checks = [Check("Config", False, f"no config file at {settings.config_path} (see README: Configuration)")]
+        checks = [Check("Config", False, f"no config file at {settings.config_path} "
+                                         "(`supportdesk init` writes one; see README: Configuration)")]
+    if keyring_advice is not None:
+        checks.append(Check("Keyring", False, keyring_advice))
     for name in ("groove_token", "trello_key", "trello_token"):
         source = credentials.sources.get(name)
-        checks.append(Check(f"Credential {name}", source is not None,
-                            f"present (from {source})" if source else "missing: run `supportdesk login` "
-                            "or set the SUPPORTDESK_* environment variable"))
+        if source:
+            detail = f"present (from {source})"
+        elif keyring_advice is not None:
+            detail = f"missing: set {ENV_VARS[name]} (no keyring here: see above)"
+        else:
+            detail = "missing: run `supportdesk login` or set the SUPPORTDESK_* environment variable"
+        checks.append(Check(f"Credential {name}", source is not None, detail))
+    checks.extend(check_email_domains(settings))
     if credentials.groove_token:
         checks.append(await check_groove(settings.groove_url, credentials.groove_token))
     if credentials.trello_key and credentials.trello_token:

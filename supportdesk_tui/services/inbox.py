@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Collection, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
+from supportdesk_tui.clients.errors import NotFoundError
 from supportdesk_tui.config import Settings
 from supportdesk_tui.domain.clock import Clock
 from supportdesk_tui.domain.customers import Customer, CustomerDirectory
@@ -35,24 +36,38 @@ from supportdesk_tui.store import Store
 if TYPE_CHECKING:
     from supportdesk_tui.clients.groove import GrooveClient
 
-MAX_VANISHED_CHECKS = 25  # per poll: how many tickets that left the queue we ask Groove about
+MAX_VANISHED_CHECKS = 25  # per poll: how many tickets missing from the listing we ask Groove about
 MAX_REPLY_CHECKS = 10  # per poll: paused tickets with new messages whose thread we read
 HEAD_ROWS = 150  # a cold start replays this many tickets before the first paint: more than a screenful
 
 
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """One open ticket as the Inbox shows it: the ticket, its SLA clock, its customer and its row mark."""
+
+    ticket: Ticket
+    clock: SlaClock
+    customer: Customer | None
+    mark: str = ""
+    """What triage says about the row when the queue was built ("urgent", "fixing 1:32"); the screen
+    re-reads it as triage moves on."""
+
+    @property
+    def number(self) -> int:
+        return self.ticket.number
+
+
 @dataclass(frozen=True)
 class InboxData:
-    """The open queue as the Inbox shows it: tickets, their clocks and customers, and its age."""
+    """The open queue as the Inbox shows it: one item per ticket, and the queue's age."""
 
-    tickets: tuple[Ticket, ...]
-    clocks: dict[int, SlaClock]
-    customers: dict[int, Customer | None]
+    items: tuple[InboxItem, ...]
     synced_at: datetime | None
     from_cache: bool = False
     new_numbers: frozenset[int] = field(default_factory=frozenset)
     week: WeekFigures | None = None
     summaries: tuple[ClockSummary, ...] | None = None
-    """Set on the first, partial load of a cold start: ``tickets`` is then only the top of the cached
+    """Set on the first, partial load of a cold start: ``items`` is then only the top of the cached
     queue, and these summarise the clock of every cached ticket (for the counts). The whole queue follows."""
 
     @property
@@ -61,7 +76,26 @@ class InboxData:
 
     @property
     def open_count(self) -> int:
-        return len(self.summaries) if self.summaries is not None else len(self.tickets)
+        return len(self.summaries) if self.summaries is not None else len(self.items)
+
+    @property
+    def tickets(self) -> tuple[Ticket, ...]:
+        return tuple(item.ticket for item in self.items)
+
+    @property
+    def clocks(self) -> dict[int, SlaClock]:
+        """Each ticket's clock by number (a read-only convenience for callers that look one up)."""
+        return {item.ticket.number: item.clock for item in self.items}
+
+    def item(self, number: int) -> InboxItem | None:
+        return next((item for item in self.items if item.ticket.number == number), None)
+
+
+MarkOf = Callable[[int, datetime], str]
+
+
+def _no_mark(number: int, now: datetime) -> str:
+    return ""
 
 
 class InboxService:
@@ -73,7 +107,8 @@ class InboxService:
         self._connect = connect
         self.directory = directory or CustomerDirectory(settings.customers)
         self._known: set[int] | None = None
-        self._unchecked: set[int] = set()  # left the queue; their final state not yet asked
+        self._unchecked: set[int] = set()  # missing from the last listing; Groove not yet asked whether they left
+        self._last_queue: dict[int, Ticket] | None = None  # what the last refresh showed, by number
         self._clock_cache: dict[int, tuple[object, SlaClock]] = {}
         self._preloaded: InboxData | None = None
         self._week_cache: tuple[str, dict[int, TicketHistory], datetime, WeekFigures] | None = None
@@ -83,6 +118,8 @@ class InboxService:
         self._pause_states = settings.sla.pausing
         self._message_counts: dict[int, int] | None = None  # per open ticket, as of the last full build
         self._reply_checks: set[int] = set()  # paused tickets with new messages, thread not yet read
+        self.mark_of: MarkOf = _no_mark
+        """What triage says about a row (the container plugs in the triage service's marks)."""
 
     # --- history -> clocks (runs in a thread) ------------------------------------------------------
     def _histories(self) -> tuple[int, dict[int, TicketHistory]]:
@@ -172,15 +209,25 @@ class InboxService:
         clocks = self._clocks(open_tickets, histories)
         if remember:  # for the next cold start (see _load_head_sync)
             self.store.save_clock_summaries({n: c.summary() for n, c in clocks.items()}, self._basis(version))
-        customers = {t.number: self.directory.for_email(t.customer_email) for t in open_tickets}
         numbers = {t.number for t in open_tickets}
         # "New" means never seen before (by this app, in this data dir): a ticket back in the queue after
         # an undo or a reopen is not new. The very first sync of a fresh install announces nothing.
         new = frozenset() if self._known is None or from_cache else first_seen & numbers
         self._known = numbers
         self._message_counts = {t.number: t.message_count for t in open_tickets}
-        week = self._stored_week() if from_cache else self._week(histories, self.clock.now())
-        return InboxData(open_tickets, clocks, customers, synced_at, from_cache, new, week)
+        now = self.clock.now()
+        week = self._stored_week() if from_cache else self._week(histories, now)
+        return InboxData(self._items(open_tickets, clocks), synced_at, from_cache, new, week)
+
+    def _items(self, tickets: Iterable[Ticket], clocks: dict[int, SlaClock]) -> tuple[InboxItem, ...]:
+        customer = self.directory.for_email
+        return tuple(InboxItem(t, clocks[t.number], customer(t.customer_email)) for t in tickets)
+
+    def _marked(self, data: InboxData) -> InboxData:
+        """The marks are read on the caller's thread (the App's loop), never in a build thread: the
+        journal and triage state they come from change on that loop."""
+        now, mark_of = self.clock.now(), self.mark_of
+        return replace(data, items=tuple(replace(item, mark=mark_of(item.ticket.number, now)) for item in data.items))
 
     # --- the queue ----------------------------------------------------------------------------------
     def preload(self, head_rows: int = HEAD_ROWS) -> None:
@@ -192,7 +239,8 @@ class InboxService:
         on screen (the screen asks for it). Done in a thread while Textual starts instead, the two fight
         over the GIL and the first paint comes later still.
         """
-        self._preloaded = self._load_head_sync(head_rows) or self._load_cached_sync(remember=False)
+        data = self._load_head_sync(head_rows) or self._load_cached_sync(remember=False)
+        self._preloaded = self._marked(data) if data is not None else None
 
     @property
     def preloaded(self) -> InboxData | None:
@@ -208,9 +256,8 @@ class InboxService:
             clocks = self._clocks(tuple(head.tickets), histories)
         now = self.clock.now()
         top = sorted(head.tickets, key=lambda t: queue_key(clocks[t.number], now, t.number))[:limit]
-        customers = {t.number: self.directory.for_email(t.customer_email) for t in top}
-        return InboxData(tuple(top), {t.number: clocks[t.number] for t in top}, customers, head.synced_at,
-                         from_cache=True, week=self._stored_week(), summaries=tuple(head.summaries))
+        return InboxData(self._items(top, clocks), head.synced_at, from_cache=True, week=self._stored_week(),
+                         summaries=tuple(head.summaries))
 
     def _load_cached_sync(self, *, remember: bool = True) -> InboxData | None:
         tickets, synced_at = self.store.load_inbox()
@@ -223,20 +270,20 @@ class InboxService:
         if self._preloaded is not None:
             data, self._preloaded = self._preloaded, None
             return data
-        return await asyncio.to_thread(self._load_cached_sync)
+        cached = await asyncio.to_thread(self._load_cached_sync)
+        return self._marked(cached) if cached is not None else None
 
     async def refresh(self) -> InboxData:
         """Fetch the queue from Groove and cache it; raises the client's typed errors."""
         groove = await self._connect()
-        tickets = await groove.list_open_tickets(self.settings.groove.states)
+        tickets = await self._confirm_leavers(groove, await groove.list_open_tickets(self.settings.groove.states))
         synced_at = self.clock.now()
         first_seen = frozenset(await asyncio.to_thread(self.store.save_inbox, tickets, synced_at))
-        if self._known is not None:
-            self._unchecked |= self._known - {t.number for t in tickets if t.is_open}
         self._note_new_messages(tickets)
-        await self._check_vanished(groove)
         await self._check_replies(groove, {t.number: t for t in tickets})
-        return await asyncio.to_thread(partial(self._build, tickets, synced_at, False, first_seen=first_seen))
+        self._last_queue = {t.number: t for t in tickets}
+        data = await asyncio.to_thread(partial(self._build, tickets, synced_at, False, first_seen=first_seen))
+        return self._marked(data)
 
     def _note_new_messages(self, tickets: list[Ticket]) -> None:
         """Paused tickets whose thread grew since the last sync: a customer may have written without the
@@ -275,19 +322,43 @@ class InboxService:
             if answers:
                 await asyncio.to_thread(self.store.observe_state, number, ticket.state, min(answers), again=True)
 
-    async def _check_vanished(self, groove: GrooveClient) -> None:
-        """Ask Groove how tickets that left the queue ended (closed, spam…), so their clocks and the
-        week's figures are right; a failure just leaves them for the next poll."""
+    async def _confirm_leavers(self, groove: GrooveClient, listed: list[Ticket]) -> list[Ticket]:
+        """The listing, plus the tickets that went missing from it while Groove has not confirmed they left.
+
+        A listing read page by page (pages in parallel) shifts when a ticket closes or arrives mid-read:
+        the ticket that moved across a page boundary is on no page this time (duplicates the client
+        merges). So a ticket missing from the listing is asked about (``GET /tickets/:n``, a bounded few
+        per poll): still in a listed state, it stays with Groove's fresh copy; closed, spam or deleted,
+        its final state is recorded (for its clock and the week's figures) and it drops out; a 404
+        drops it; a failed or postponed check keeps the copy last shown until a later poll can ask.
+        """
+        listed_numbers = {t.number for t in listed if t.is_open}
+        self._unchecked = (self._unchecked | ((self._known or set()) - listed_numbers)) - listed_numbers
+        if not self._unchecked:
+            return listed
+        last = self._last_queue
+        if last is None:  # the first poll after painting from the cache: its copies are in the store
+            cached, _ = await asyncio.to_thread(self.store.load_inbox)
+            last = {t.number: t for t in cached}
         batch = sorted(self._unchecked)[:MAX_VANISHED_CHECKS]
-        if not batch:
-            return
-        results = await asyncio.gather(*(groove.get_state(n) for n in batch), return_exceptions=True)
+        results = await asyncio.gather(*(groove.get_ticket(n) for n in batch), return_exceptions=True)
+        answers: dict[int, Ticket | BaseException] = dict(zip(batch, results, strict=True))
+        wanted = {s.strip().lower() for s in self.settings.groove.states}
         now = self.clock.now()
-        for number, state in zip(batch, results, strict=True):
-            if isinstance(state, BaseException):
-                continue
-            self._unchecked.discard(number)
-            await asyncio.to_thread(self.store.observe_state, number, state, now)
+        kept: list[Ticket] = []
+        for number in sorted(self._unchecked):
+            answer = answers.get(number)
+            if isinstance(answer, NotFoundError):
+                self._unchecked.discard(number)  # no such ticket any more: nothing to show or record
+            elif isinstance(answer, Ticket) and answer.is_open and answer.state in wanted:
+                self._unchecked.discard(number)  # shifted off a page, still in the queue
+                kept.append(answer)
+            elif isinstance(answer, Ticket):
+                self._unchecked.discard(number)  # it left: record how, for its clock and the week
+                await asyncio.to_thread(self.store.observe_state, number, answer.state, now)
+            elif number in last and last[number].is_open:
+                kept.append(last[number])  # not confirmed yet (failed or postponed): keep it on screen
+        return [*listed, *kept]
 
     async def messages(self, number: int) -> list[Message]:
         return await (await self._connect()).list_messages(number)

@@ -1,9 +1,10 @@
 """The action journal: every change to Groove or Trello is written down before its first call.
 
-An action is a kind (``"backlog"``, ``"close"``, ``"publish"``…) plus a JSON payload, carried out as
-named steps in order. Each finished step is recorded with what it produced (a card id, a message id)
-before the next one starts, and every step is idempotent: before creating anything it looks for what
-an earlier, interrupted attempt may have made (a marker in a card's description, a note in the thread).
+An action is a kind (:class:`ActionKind`: backlog, close, plan.publish…) plus its payload, a frozen
+dataclass stored as JSON, carried out as named steps in order. Each finished step is recorded with
+what it produced (a card id, a message id) before the next one starts, and every step is idempotent:
+before creating anything it looks for what an earlier, interrupted attempt may have made (a marker in
+a card's description, a note in the thread).
 So a crash, a quit or a network fault half-way leaves an entry that :meth:`Journal.resume` finishes on
 the next start or after reconnecting, in the order the actions were taken, and nothing is done twice.
 
@@ -12,42 +13,85 @@ pending, to be replayed: offline actions are simply queued. *Permanent* ones (re
 found, a conflict, bad credentials) mark it failed with a sentence the UI shows; steps already done
 stay done and are listed, so a person can see exactly where it stopped.
 
-Before a step runs, its *attempt* count (``"<step>@attempt"``) is written next to the step results.
-A step on its first attempt knows no earlier run can have half-done it, so it may skip its "look
-first" read (a backlog then costs one round trip less per write); a step that was tried before
-(:func:`tried_before`) must look. A step that fails with :class:`AmbiguousWriteError` (the write may
-or may not have landed) is run again at once, since its look-first makes that safe.
+Each kind of action has one handler (:class:`Action`): it parses the stored payload into its
+dataclass (``domain.actions``), lists its steps as methods in order, and writes the sentence the UI
+shows once the action is done. A step returns a typed record; the journal stores its JSON.
+
+Before a step runs, its *attempt* count is written (apart from the step results). A step on its
+first attempt knows no earlier run can have half-done it, so it may skip its "look first" read (a
+backlog then costs one round trip less per write); a step that was tried before
+(:meth:`StepResults.tried_before`) must look. A step that fails with :class:`AmbiguousWriteError`
+(the write may or may not have landed) is run again at once, since its look-first makes that safe.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from supportdesk_tui.clients.errors import ApiError, BadPayloadError, RateLimitedError, UnavailableError
 from supportdesk_tui.domain.clock import Clock
+from supportdesk_tui.domain.journal import ActionKind, ActionPayload, JournalStatus, JsonRecord, RecordError
 from supportdesk_tui.store import JournalEntry, Store
+from supportdesk_tui.store.base import LEGACY_ATTEMPT
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-PENDING, DONE, FAILED, UNDONE = "pending", "done", "failed", "undone"
-ATTEMPT = "@attempt"
+P = TypeVar("P", bound=ActionPayload)
+R = TypeVar("R", bound=JsonRecord)
+# The statuses, under the names this module has always exported (they are JournalStatus members).
+PENDING, DONE, FAILED, UNDONE = JournalStatus.PENDING, JournalStatus.DONE, JournalStatus.FAILED, JournalStatus.UNDONE
+ATTEMPT = LEGACY_ATTEMPT  # how older versions suffixed attempt counts among the step results (migrated on open)
 IMMEDIATE_RERUNS = 1
 
 
-def attempts(done: Mapping[str, Any], step: str) -> int:
-    """How many runs have started ``step``, this one included."""
-    value = done.get(f"{step}{ATTEMPT}", 0)
-    return int(value) if isinstance(value, int) else 0
+class StepResults:
+    """What an entry's finished steps recorded (JSON, read back as typed records) and how often each
+    step was started. Handed to every step, so a step reads what earlier ones produced."""
+
+    def __init__(self, raw: Mapping[str, Any], attempts: Mapping[str, int]) -> None:
+        self.raw = raw
+        self.attempts = attempts
+
+    def __contains__(self, step: object) -> bool:
+        return step in self.raw
+
+    def get(self, step: str, kind: type[R]) -> R:
+        """The record ``step`` left (it must have finished: steps run in order)."""
+        try:
+            return kind.from_json(self.raw[step])
+        except KeyError:
+            raise LookupError(f"step {step!r} has not finished") from None
+
+    def maybe(self, step: str, kind: type[R]) -> R | None:
+        return kind.from_json(self.raw[step]) if step in self.raw else None
+
+    def tries(self, step: str) -> int:
+        """How many runs have started ``step``, this one included."""
+        return int(self.attempts.get(step, 0))
+
+    def tried_before(self, step: str) -> bool:
+        """Whether an earlier run started ``step``, so a write of it may have landed: look before writing."""
+        return self.tries(step) > 1
 
 
-def tried_before(done: Mapping[str, Any], step: str) -> bool:
-    """Whether an earlier run started ``step``, so a write of it may have landed: look before writing."""
-    return attempts(done, step) > 1
+StepFn = Callable[[P, StepResults], Awaitable[JsonRecord]]
+
+
+@dataclass(frozen=True, slots=True)
+class Step(Generic[P]):
+    """A named step, for steps that are not one method each (e.g. publishing: one step per card)."""
+
+    name: str
+    run: Callable[[P, StepResults], Awaitable[JsonRecord]]
+
+
+def _named(step: Step[P] | StepFn[P]) -> Step[P]:
+    return step if isinstance(step, Step) else Step(str(getattr(step, "__name__")), step)  # noqa: B009
 
 
 class StepFailed(Exception):
@@ -80,22 +124,35 @@ async def ambiguous_write(what: str, call: Awaitable[T]) -> T:
                                   "looking for it before trying again", status=exc.status) from None
 
 
-class ActionHandler(Protocol):
-    """How one kind of action is carried out. Handlers live in the services that own the workflow."""
+class Action(Generic[P]):
+    """How one kind of action is carried out. Handlers live in the services that own the workflow.
 
-    kind: str
+    ``steps`` lists the step methods in order (a method's name is the step's stored name); each takes
+    the payload and the results so far and returns its typed record, doing its work idempotently.
+    """
 
-    def steps(self, payload: Mapping[str, Any]) -> list[str]:
-        """The step names, in order (they may depend on the payload, e.g. an optional reply)."""
-        ...
+    payload_type: ClassVar[type[ActionPayload]]
 
-    async def run_step(self, step: str, payload: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
-        """Do one step idempotently; return a JSON-able result that later steps read from ``done``."""
-        ...
+    @property
+    def kind(self) -> ActionKind:
+        return self.payload_type.KIND
 
-    def describe(self, payload: Mapping[str, Any]) -> str:
+    def parse(self, raw: Mapping[str, Any]) -> P:
+        return self.payload_type.from_json(raw)  # type: ignore[return-value]  # payload_type is P's class
+
+    def steps(self, payload: P) -> Sequence[Step[P] | StepFn[P]]:
+        raise NotImplementedError
+
+    def describe(self, payload: P) -> str:
         """A short phrase for the UI: "backlog #123 to Acme Ltd"."""
-        ...
+        raise NotImplementedError
+
+    def confirm(self, payload: P, done: StepResults) -> str:
+        """The sentence the UI shows once the action is done (handlers say what they did)."""
+        return f"{self.describe(payload)}: done"
+
+
+ActionHandler = Action  # the name this protocol had before handlers were typed
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +161,11 @@ class Outcome:
 
     entry_id: int
     kind: str
-    status: str  # pending (queued, will be retried), done, failed
+    status: JournalStatus  # pending (queued, will be retried), done, failed (undone: cancelled meanwhile)
     message: str
-    done: Mapping[str, Any]
+    done: Mapping[str, Any]  # step name -> the JSON result it recorded
     ticket: int | None = None
+    confirmation: str = ""  # when done: the handler's sentence saying what was done
 
     @property
     def ok(self) -> bool:
@@ -119,15 +177,15 @@ class Journal:
         self.loader: Callable[[], None] | None = None  # registers handlers that are imported lazily
         self.store = store
         self.clock = clock
-        self._handlers: dict[str, ActionHandler] = {}
+        self._handlers: dict[str, Action[Any]] = {}
         self._lock = asyncio.Lock()  # one action at a time, in order: replay keeps the user's sequence
         self.pending_count = 0
         self._pending_tickets: dict[int, list[tuple[int, str]]] = {}  # ticket -> [(entry id, kind)] in order
 
-    def register(self, handler: ActionHandler) -> None:
-        self._handlers[handler.kind] = handler
+    def register(self, handler: Action[Any]) -> None:
+        self._handlers[handler.kind.value] = handler
 
-    def handler(self, kind: str) -> ActionHandler:
+    def handler(self, kind: str) -> Action[Any]:
         if kind not in self._handlers and self.loader is not None:
             self.loader()  # handlers of workflows imported on first use (see Services.load_workflows)
         try:
@@ -148,13 +206,18 @@ class Journal:
         """One line per unfinished action, oldest first, for the help screen: what, since when, last error."""
         lines = []
         for entry in await asyncio.to_thread(self.store.journal_entries, PENDING):
-            try:
-                what = self.handler(entry.kind).describe(entry.payload)
-            except LookupError:
-                what = entry.kind
+            what = self.describe(entry)
             since = entry.created_at.strftime("%a %H:%M UTC")
             lines.append(f"{what} (asked {since})" + (f": {entry.error}" if entry.error else ""))
         return lines
+
+    def describe(self, entry: JournalEntry) -> str:
+        """The entry's short phrase ("backlog #123 to Acme Ltd"); its kind if it cannot be read."""
+        try:
+            handler = self.handler(entry.kind)
+            return handler.describe(handler.parse(entry.payload))
+        except (LookupError, RecordError):
+            return entry.kind
 
     def pending_for(self, ticket: int) -> str | None:
         """The kind of the oldest unfinished action on ``ticket`` (from memory: safe to call per row)."""
@@ -190,10 +253,21 @@ class Journal:
         """Record that a finished (or failed) entry's effects were reversed by a later entry."""
         await asyncio.to_thread(self.store.journal_finish, entry_id, UNDONE, self.clock.now(), reason)
 
-    async def submit(self, kind: str, payload: Mapping[str, Any], *, ticket: int | None = None) -> Outcome:
-        """Write the entry, then carry it out (after any older pending entries, to keep the order)."""
-        self.handler(kind)  # refuse unknown kinds before writing anything
-        entry_id = await asyncio.to_thread(self.store.journal_add, kind, dict(payload), self.clock.now(), ticket)
+    async def submit(self, action: ActionPayload | str, raw: Mapping[str, Any] | None = None, *,
+                     ticket: int | None = None) -> Outcome:
+        """Write the entry, then carry it out (after any older pending entries, to keep the order).
+
+        ``action`` is a payload (its class says the kind); a kind and its JSON payload are accepted too,
+        and parsed first, so a malformed one is refused before anything is written.
+        """
+        if isinstance(action, str):
+            payload = self.handler(action).parse(raw or {})  # refuse unknown kinds before writing anything
+        else:
+            payload = action
+            self.handler(payload.KIND)
+        kind = payload.KIND.value
+        entry_id = await asyncio.to_thread(self.store.journal_add, kind, payload.to_json(), self.clock.now(),
+                                           ticket)
         self.pending_count += 1
         self._track(entry_id, kind, ticket)
         async with self._lock:
@@ -205,7 +279,7 @@ class Journal:
             current = await asyncio.to_thread(self.store.journal_get, entry_id)
             assert current is not None
             if current.status != PENDING:  # cancelled while it waited for the lock
-                return Outcome(current.id, current.kind, current.status, current.error or current.status,
+                return Outcome(current.id, current.kind, current.status, current.error or current.status.value,
                                current.done_steps, current.ticket)
             return await self._run_now(current)
 
@@ -243,28 +317,38 @@ class Journal:
         """One pass over the entry's remaining steps; the flag says it stopped on an ambiguous write."""
         handler = self.handler(entry.kind)
         done: dict[str, Any] = dict(entry.done_steps)
-        what = handler.describe(entry.payload)
-        for step in handler.steps(entry.payload):
-            if step in done:
+        tries: dict[str, int] = dict(entry.attempts)
+        try:
+            payload = handler.parse(entry.payload)
+        except RecordError as exc:
+            return await self._fail(entry, f"{entry.kind} #{entry.id} cannot be read by this version: {exc}",
+                                    done), False
+        what = handler.describe(payload)
+        results = StepResults(done, tries)
+        for step in map(_named, handler.steps(payload)):
+            if step.name in done:
                 continue
-            tries = attempts(done, step) + 1
-            done[f"{step}{ATTEMPT}"] = tries
-            await asyncio.to_thread(self.store.journal_step, entry.id, f"{step}{ATTEMPT}", tries, self.clock.now())
+            tries[step.name] = tries.get(step.name, 0) + 1
+            await asyncio.to_thread(self.store.journal_attempt, entry.id, step.name, tries[step.name],
+                                    self.clock.now())
             try:
-                result = await handler.run_step(step, entry.payload, done)
+                record = await step.run(payload, results)
             except (UnavailableError, RateLimitedError) as exc:
                 await asyncio.to_thread(self.store.journal_note_error, entry.id, str(exc), self.clock.now())
                 outcome = Outcome(entry.id, entry.kind, PENDING, f"{what}: will retry ({exc})", done, entry.ticket)
                 return outcome, isinstance(exc, AmbiguousWriteError)
             except (ApiError, StepFailed) as exc:
-                message = f"{what} stopped at '{step}': {exc}"
-                await asyncio.to_thread(self.store.journal_finish, entry.id, FAILED, self.clock.now(), message)
-                self.pending_count = max(0, self.pending_count - 1)
-                self._untrack(entry.id, entry.ticket)
-                return Outcome(entry.id, entry.kind, FAILED, message, done, entry.ticket), False
-            done[step] = result
-            await asyncio.to_thread(self.store.journal_step, entry.id, step, result, self.clock.now())
+                return await self._fail(entry, f"{what} stopped at '{step.name}': {exc}", done), False
+            done[step.name] = record.to_json()
+            await asyncio.to_thread(self.store.journal_step, entry.id, step.name, done[step.name], self.clock.now())
         await asyncio.to_thread(self.store.journal_finish, entry.id, DONE, self.clock.now())
         self.pending_count = max(0, self.pending_count - 1)
         self._untrack(entry.id, entry.ticket)
-        return Outcome(entry.id, entry.kind, DONE, f"{what}: done", done, entry.ticket), False
+        return Outcome(entry.id, entry.kind, DONE, f"{what}: done", done, entry.ticket,
+                       handler.confirm(payload, results)), False
+
+    async def _fail(self, entry: JournalEntry, message: str, done: Mapping[str, Any]) -> Outcome:
+        await asyncio.to_thread(self.store.journal_finish, entry.id, FAILED, self.clock.now(), message)
+        self.pending_count = max(0, self.pending_count - 1)
+        self._untrack(entry.id, entry.ticket)
+        return Outcome(entry.id, entry.kind, FAILED, message, done, entry.ticket)

@@ -16,13 +16,17 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from supportdesk_tui.domain.sla import ClockSummary
 from supportdesk_tui.domain.tickets import Ticket
 
-SCHEMA_VERSION = 3
-# Schema 3 adds plan_records (per week: the plan of record last read from Trello, the merge base; its
-# card; conflicts and card problems to show). Created by IF NOT EXISTS, so a schema-2 file gains it on open.
+SCHEMA_VERSION = 4
+# Schema 3 keeps the journal's step attempt counts in their own column; schema 2 kept them among the
+# step results as "<step>@attempt" keys, which are moved out when such a file is opened.
+# Schema 4 adds plan_records (per week: the plan of record last read from Trello, the merge base; its
+# card; conflicts and card problems to show). Created by IF NOT EXISTS, so an older file gains it on open.
+LEGACY_ATTEMPT = "@attempt"
 # inbox_cache keeps, beside each ticket, a summary of its SLA clock as last computed (instants in
 # microseconds since the epoch, exact): a cold start ranks and counts the queue from these and replays
 # only the top rows' histories before the first paint. ``summarized`` is 0 until the row's summary is
@@ -39,7 +43,8 @@ CREATE TABLE IF NOT EXISTS ticket_states (
 CREATE TABLE IF NOT EXISTS journal (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL, ticket INTEGER, payload TEXT NOT NULL, done_steps TEXT NOT NULL DEFAULT '[]',
-    status TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+    status TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    attempts TEXT NOT NULL DEFAULT '{}');
 CREATE INDEX IF NOT EXISTS journal_status ON journal(status);
 CREATE TABLE IF NOT EXISTS plans (week TEXT PRIMARY KEY, plan TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rota (week TEXT PRIMARY KEY, lead TEXT NOT NULL, other TEXT NOT NULL);
@@ -65,6 +70,19 @@ def _iso(value: datetime | None) -> str | None:
 
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+def split_attempts(steps: object, attempts: object = None) -> tuple[dict[str, Any], dict[str, int]]:
+    """Step results and attempt counts apart: legacy ``"<step>@attempt"`` keys join ``attempts``
+    (the higher count wins if both hold one). Anything that is not an object counts as empty."""
+    results = dict(steps) if isinstance(steps, dict) else {}
+    counts = {str(k): int(v) for k, v in attempts.items() if isinstance(v, int)} if isinstance(attempts, dict) else {}
+    for key in [k for k in results if k.endswith(LEGACY_ATTEMPT)]:
+        value = results.pop(key)
+        step = key.removesuffix(LEGACY_ATTEMPT)
+        if isinstance(value, int):
+            counts[step] = max(counts.get(step, 0), value)
+    return results, counts
+
 
 def _only(numbers: Collection[int] | None) -> str:
     """A WHERE clause limiting a per-ticket table to some ticket numbers (one JSON parameter)."""
@@ -92,6 +110,7 @@ class StoreBase:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self._add_summary_columns()
+        self._migrate_journal()
         self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema' AND CAST(value AS INTEGER) < ?",
                          (str(SCHEMA_VERSION), SCHEMA_VERSION))
@@ -111,6 +130,20 @@ class StoreBase:
         for name, kind in _SUMMARY_COLUMNS.items():
             if name not in have:
                 self._db.execute(f"ALTER TABLE inbox_cache ADD COLUMN {name} {kind}")
+
+    def _migrate_journal(self) -> None:
+        """Schema 2 -> 3: the ``attempts`` column, and each row's ``"<step>@attempt"`` keys moved into it
+        (one transaction; rows without such keys are not rewritten)."""
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(journal)")}
+        if "attempts" not in have:
+            self._db.execute("ALTER TABLE journal ADD COLUMN attempts TEXT NOT NULL DEFAULT '{}'")
+        with self._tx() as db:
+            rows = db.execute("SELECT id, done_steps, attempts FROM journal WHERE done_steps LIKE ?",
+                              (f'%{LEGACY_ATTEMPT}"%',)).fetchall()
+            for entry_id, steps, attempts in rows:
+                results, counts = split_attempts(json.loads(steps), json.loads(attempts))
+                db.execute("UPDATE journal SET done_steps = ?, attempts = ? WHERE id = ?",
+                           (json.dumps(results), json.dumps(counts), entry_id))
 
     def _bump_history(self, db: sqlite3.Connection) -> None:
         db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'history_generation'")

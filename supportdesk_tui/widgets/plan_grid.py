@@ -8,7 +8,7 @@ week, the team or the cell size changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import ClassVar
 
@@ -32,6 +32,7 @@ from supportdesk_tui.domain.planning import (
     format_days,
     format_half_days,
 )
+from supportdesk_tui.domain.roster import cell_pair_words
 
 StyleFor = Callable[[Level], str]
 WHO = "who"
@@ -52,22 +53,34 @@ def slot_words(plan: Plan, slot: Slot) -> str:
     return f"{item.customer}: {item.title}"
 
 
+def pair_words(plan: Plan, developer: str, day: date) -> str:
+    """``pair with ben`` when someone shares a card of this cell that day (both cells say so)."""
+    words = [cell_pair_words(plan, developer, day, s) for s in dict.fromkeys(plan.cell(developer, day))
+             if isinstance(s, str)]
+    return " · ".join(w for w in words if w)
+
+
 def cell_lines(plan: Plan, developer: str, day: date, width: int) -> list[str]:
-    """Three lines describing one cell (a whole day reads as one thing, halves as two)."""
+    """Three lines describing one cell (a whole day reads as one thing, halves as two); the last line
+    says who the developer pairs with, if anyone."""
     slots = plan.cell(developer, day)
     holiday = plan.is_holiday(day)
     if not slots:
         return ["holiday" if holiday else "free", "", ""]
+    warn = " ⚠ holiday" if holiday else ""
+    pair = pair_words(plan, developer, day)
     if len(slots) == 2 and slots[0] == slots[1]:
         slot = slots[0]
         if slot is TRIAGE or not isinstance(slot, str):
-            return ["TRIAGE", "whole day", "⚠ holiday" if holiday else ""]
+            return ["TRIAGE", "whole day", warn.strip()]
         item = plan.items[slot]
-        return [fit(item.customer, width), fit(item.title, width), "whole day" + (" ⚠ holiday" if holiday else "")]
+        last = "whole day" if not pair else \
+            (f"whole day · {pair}" if len(f"whole day · {pair}{warn}") <= width else pair)
+        return [fit(item.customer, width), fit(item.title, width), fit(last + warn, width)]
     lines = [fit(f"½ {slot_words(plan, s)}", width) for s in slots]
     if len(lines) == 1:
         lines.append("½ free")
-    return [*lines, "⚠ holiday" if holiday else ""]
+    return [*lines, fit(pair + warn, width).strip()]
 
 
 def cell_text(plan: Plan, developer: str, day: date, width: int) -> Text:
@@ -159,8 +172,11 @@ class PlanGrid(DataTable[Text]):
             self.cursor_coordinate = Coordinate(min(cursor.row, len(plan.developers) - 1), max(1, cursor.column))
 
 
-def customers_table(totals: Sequence[CustomerTotal], triage: int, style_for: StyleFor) -> Table:
-    """Planned days per customer against ``commitment_days``; the total equals the developers' total."""
+def customers_table(totals: Sequence[CustomerTotal], triage: int, style_for: StyleFor,
+                    marks: Mapping[str, str] | None = None) -> Table:
+    """Planned days per customer against ``commitment_days``; the total equals the developers' total.
+
+    ``marks`` adds words after a customer's status (``one person knows this (ana)``)."""
     table = Table(title="By customer", title_justify="left", expand=True, box=None, padding=(0, 1))
     table.add_column("Customer", ratio=2, no_wrap=True)
     table.add_column("Planned", justify="right")
@@ -168,14 +184,20 @@ def customers_table(totals: Sequence[CustomerTotal], triage: int, style_for: Sty
     table.add_column("Status", ratio=3, no_wrap=True)
     for c in totals:
         agreed = format_days(c.commitment_days) if c.commitment_days is not None else "—"
-        table.add_row(c.customer, format_half_days(c.planned), agreed,
-                      Text(c.standing.text, style=style_for(c.standing.level)))
+        status = Text(c.standing.text, style=style_for(c.standing.level))
+        if (marks or {}).get(c.customer):
+            status.append(f"\n{(marks or {})[c.customer]}", style="italic")
+        table.add_row(c.customer, format_half_days(c.planned), agreed, status)
     table.add_row("Triage", format_half_days(triage), "", "")
     return table
 
 
-def pool_table(items: Sequence[ItemTotal], style_for: StyleFor, limit: int = 40) -> Table:
-    """The pool (Up next work) with what is planned of each: unplanned work first."""
+def pool_table(items: Sequence[ItemTotal], style_for: StyleFor, limit: int = 40,
+               notes: Mapping[str, Sequence[str]] | None = None) -> Table:
+    """The pool (Up next work) with what is planned of each: unplanned work first.
+
+    ``notes`` by card id go on a line under the card (who pairs on it, whether one person knows the
+    customer, whether it is bigger than support work)."""
     table = Table(title="Up next pool", title_justify="left", expand=True, box=None, padding=(0, 1))
     table.add_column("Card", ratio=4, no_wrap=True)
     table.add_column("Est.", justify="right")
@@ -184,7 +206,10 @@ def pool_table(items: Sequence[ItemTotal], style_for: StyleFor, limit: int = 40)
     for i in ordered[:limit]:
         estimate = format_half_days(i.estimate) if i.estimate is not None else "—"
         words = "not planned" if i.planned == 0 else i.standing.text
-        table.add_row(f"{i.item.customer}: {i.item.title}", estimate, Text(words, style=style_for(i.standing.level)))
+        card = Text(f"{i.item.customer}: {' '.join(i.item.title.split())}", no_wrap=True, overflow="ellipsis")
+        for note in (notes or {}).get(i.item.card_id, ()):
+            card.append(f"\n  {note}", style="italic")
+        table.add_row(card, estimate, Text(words, style=style_for(i.standing.level)))
     if len(ordered) > limit:
         table.add_row(f"… and {len(ordered) - limit} more", "", "")
     return table
@@ -201,8 +226,10 @@ def team_line(totals: PlanTotals) -> Text:
 class TotalsPanel(Static):
     """Per-customer totals or the pool, below the grid; re-rendered on each change of the plan."""
 
-    def show(self, totals: PlanTotals, style_for: StyleFor, *, pool: bool = False) -> None:
+    def show(self, totals: PlanTotals, style_for: StyleFor, *, pool: bool = False,
+             notes: Mapping[str, Sequence[str]] | None = None, marks: Mapping[str, str] | None = None) -> None:
         if pool:
-            self.update(pool_table(totals.items, style_for))
+            self.update(pool_table(totals.items, style_for, notes=notes))
         else:
-            self.update(Group(team_line(totals), customers_table(totals.customers, totals.triage, style_for)))
+            self.update(Group(team_line(totals),
+                              customers_table(totals.customers, totals.triage, style_for, marks)))

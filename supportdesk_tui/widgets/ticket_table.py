@@ -11,7 +11,6 @@ same ticket. Ticket text is user input, so every cell is a :class:`rich.text.Tex
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
@@ -26,9 +25,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from supportdesk_tui.domain.customers import Customer
-from supportdesk_tui.domain.sla import GLYPHS, SlaClock, SlaStatus, format_time_left
-from supportdesk_tui.domain.tickets import Ticket
+from supportdesk_tui.domain.sla import GLYPHS, SlaStatus, format_time_left
+from supportdesk_tui.widgets.ticket_row import Row
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("status", "SLA", 12),
@@ -46,17 +44,6 @@ COMFORT_SUBJECT = 30
 # On a narrow terminal, until the subject has COMFORT_SUBJECT cells: the assignee and then the state
 # columns give way (both are in the ticket's detail too), then the customer column narrows.
 NARROW_STEPS: tuple[tuple[str, int], ...] = (("assignee", 0), ("state", 0), ("customer", 14))
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """What one row shows, apart from the ticking cells."""
-
-    ticket: Ticket
-    clock: SlaClock
-    customer: Customer | None
-    new: bool = False
-    mark: str = ""  # e.g. "urgent", "fixing 1:32" (set by triage actions)
 
 
 def layout_widths(width: int) -> list[int]:

@@ -223,6 +223,56 @@ async def test_open_tickets_one_listing_per_state_merged_and_bounded(fake: Groov
     assert states.count("opened") == 3  # asked once for "opened", despite the duplicate
 
 
+def after_page_one(wrapped: Wrapped, state: str, change: Callable[[], None]) -> None:
+    """Play a live listing: ``change`` happens right after the ``state`` listing's page 1 was served."""
+    done: list[bool] = []
+
+    def rewrite(req: Request, answer: Response) -> Response:
+        if not done and req.query.get("state") == state and req.query.get("page") == "1":
+            done.append(True)
+            change()
+        return answer
+
+    wrapped.rewrite = rewrite
+
+
+async def test_an_arrival_mid_listing_gives_no_duplicate_and_loses_no_tail(wrapped: Wrapped, fake: GrooveFake,
+                                                                           server: FakeServer,
+                                                                           client: GrooveClient) -> None:
+    numbers = add(fake, 100, state="opened")  # exactly two full pages, newest first
+    arrived: list[int] = []
+    after_page_one(wrapped, "opened", lambda: arrived.extend(add(fake, 1, state="opened")))
+    tickets = await client.list_tickets("opened")
+    listed = [t.number for t in tickets]
+    assert len(listed) == len(set(listed))  # page 1's last ticket, pushed onto page 2, is listed once
+    assert set(numbers) <= set(listed)  # the oldest, pushed onto a page 1 did not announce, is read too
+    assert [q["page"] for q in pages_requested(server)] == ["1", "2", "3"]
+
+
+async def test_a_ticket_changing_state_mid_refresh_is_listed_once_in_its_new_state(
+        wrapped: Wrapped, fake: GrooveFake, make_client: Callable[..., GrooveClient]) -> None:
+    number, *_ = add(fake, 3)
+    after_page_one(wrapped, "unread", lambda: fake.set_state(number, "opened", at=NOW + timedelta(minutes=1)))
+    # One page at a time: "unread" (with the ticket) is served before the change, "opened" after it.
+    tickets = await make_client(page_concurrency=1).list_open_tickets(["unread", "opened"])
+    copies = [t for t in tickets if t.number == number]
+    assert len(copies) == 1 and copies[0].state == "opened"  # in both listings; the fresher copy wins
+
+
+async def test_a_listing_that_keeps_growing_stops_at_max_pages(wrapped: Wrapped, fake: GrooveFake,
+                                                              server: FakeServer,
+                                                              make_client: Callable[..., GrooveClient]) -> None:
+    add(fake, 100, state="opened")
+
+    def grow(req: Request, answer: Response) -> Response:
+        add(fake, 50, state="opened")  # a page's worth of new tickets after every page served
+        return answer
+
+    wrapped.rewrite = grow
+    await make_client(max_pages=4).list_tickets("opened")
+    assert sorted(int(q["page"]) for q in pages_requested(server)) == [1, 2, 3, 4]
+
+
 def test_merge_keeps_the_freshest_copy_in_first_seen_order() -> None:
     old = Ticket(1, "t", "unread", NOW, NOW)
     newer = Ticket(1, "t", "opened", NOW, NOW + timedelta(minutes=1))

@@ -1,4 +1,4 @@
-"""Groove JSON -> domain values: every spelling Groove is known to use (groove-v1.md §8)."""
+"""Groove JSON -> domain values: every spelling Groove is known to use (docs/apis.md, quirks)."""
 
 from __future__ import annotations
 

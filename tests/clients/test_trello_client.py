@@ -47,6 +47,19 @@ class Waits:
         self.seconds.append(seconds)
 
 
+class BudgetClock:
+    """The request budget's clock: it moves only when the budget waits, so no test spends a window."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture
 def fake() -> TrelloFake:
     fake = TrelloFake(FixedClock(NOW), key=KEY, token=TOKEN)
@@ -84,7 +97,9 @@ def waits() -> Waits:
 
 @pytest.fixture(params=MODES)
 async def client(request: pytest.FixtureRequest, server: FakeServer, waits: Waits) -> AsyncIterator[TrelloClient]:
-    client = TrelloClient(server.url, KEY, TOKEN, auth_mode=request.param, retry=RetryPolicy(attempts=3, sleep=waits))
+    clock = BudgetClock()
+    client = TrelloClient(server.url, KEY, TOKEN, auth_mode=request.param, retry=RetryPolicy(attempts=3, sleep=waits),
+                          budget=RequestBudget(monotonic=clock, sleep=clock.sleep))
     yield client
     await client.aclose()
 
@@ -453,3 +468,23 @@ def test_request_budget_waits_for_the_window() -> None:
     assert slept == [6.0]  # until the first request leaves the 10 s window
     budget.acquire()
     assert slept == [6.0, 1.0]
+
+
+async def test_a_since_that_includes_its_own_action_is_still_no_change(client: TrelloClient, fake: TrelloFake,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether Trello's since=<action id> leaves that action out is not documented: if it is included, an
+    unchanged board must still read as unchanged (else every poll would reload every board)."""
+    baseline = await client.latest_action_id(BOARD)
+    assert baseline is not None
+    real = type(fake).r_board_actions
+
+    def inclusive(self: TrelloFake, ref: str, *, p: dict, actor: str) -> object:
+        answer = real(self, ref, p=p, actor=actor)
+        since = p.get("since")
+        return [{"id": since, "type": "updateCard", "date": "2026-11-25T09:00:00.000Z"}, *answer] if since else answer
+
+    monkeypatch.setattr(type(fake), "r_board_actions", inclusive)
+    assert await client.board_changed_since(BOARD, baseline) == (False, baseline)
+    fake.move_card_as_other_person(card_id(fake, "Export CSV"), "Done")
+    changed, newest = await client.board_changed_since(BOARD, baseline)
+    assert changed and newest != baseline

@@ -126,3 +126,52 @@ def test_all_problems_reported_at_once(tmp_path: Path) -> None:
 def test_http_url_for_remote_host_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="SUPPORTDESK_GROOVE_URL"):
         load_settings({"SUPPORTDESK_CONFIG": str(tmp_path / "x.toml"), "SUPPORTDESK_GROOVE_URL": "http://groove.example/v1"})
+
+
+# --- keys declared ahead of the features that will use them ---------------------------------------------
+def test_keys_for_later_have_the_documented_defaults(tmp_path: Path) -> None:
+    path = write(tmp_path, "[[customers]]\nname = 'Acme Ltd'\n")
+    s = load_settings({"SUPPORTDESK_CONFIG": str(path)})
+    acme = s.customers[0]
+    assert (acme.call_every_weeks, acme.call_day, acme.pair, acme.contact) == (1, None, False, None)
+    assert s.trello.lists.plans == "Support plans" and s.triage.confirmation_state == ""
+    assert s.planning.max_card_days == 20
+
+
+def test_keys_for_later_are_read(tmp_path: Path) -> None:
+    path = write(tmp_path, "[[customers]]\nname = 'Acme Ltd'\ncall_every_weeks = 2\ncall_day = 'fri'\npair = true\n"
+                           "contact = 'ops@acme.example'\n[trello.lists]\nplans = 'Plans'\n"
+                           "[triage]\nconfirmation_state = 'closed'\n[planning]\nmax_card_days = 7.5\n")
+    s = load_settings({"SUPPORTDESK_CONFIG": str(path)})
+    acme = s.customers[0]
+    assert (acme.call_every_weeks, acme.call_day, acme.pair, acme.contact) == (2, "fri", True, "ops@acme.example")
+    assert s.trello.lists.plans == "Plans" and s.triage.confirmation_state == "closed"
+    assert s.planning.max_card_days == 7.5
+
+
+@pytest.mark.parametrize(("toml", "needle"), [
+    ("[[customers]]\nname = 'A'\ncall_every_weeks = 3", "customers[0].call_every_weeks: expected 1 or 2"),
+    ("[[customers]]\nname = 'A'\ncall_every_weeks = true", "customers[0].call_every_weeks"),
+    ("[[customers]]\nname = 'A'\ncall_day = 'sat'", "customers[0].call_day: expected a weekday (mon..fri)"),
+    ("[[customers]]\nname = 'A'\npair = 'yes'", "customers[0].pair: expected true or false"),
+    ("[[customers]]\nname = 'A'\ncontact = 'ops at acme'", "customers[0].contact: expected an email address"),
+    ("[[customers]]\nname = 'A'\ncontact = \"ops@acme.example\\n\"", "customers[0].contact"),
+    ("[trello.lists]\nplans = ' '", "trello.lists.plans: expected a list name"),
+    ("[triage]\nconfirmation_state = 'spam'", "triage.confirmation_state"),
+    ("[planning]\nmax_card_days = 0", "planning.max_card_days: expected a number of days above 0"),
+    ("[planning]\nmax_card_days = inf", "planning.max_card_days"),
+    ("[planning]\ncolour = 1", "planning.colour: unknown key"),
+])
+def test_keys_for_later_are_validated(tmp_path: Path, toml: str, needle: str) -> None:
+    path = write(tmp_path, toml)
+    with pytest.raises(ConfigError) as info:
+        load_settings({"SUPPORTDESK_CONFIG": str(path)})
+    assert str(path) in str(info.value) and needle in str(info.value)
+
+
+def test_a_list_with_some_bad_items_names_them(tmp_path: Path) -> None:
+    path = write(tmp_path, "[sla]\nbusiness_days = ['mon', 'funday', 'tue', 'caturday']\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings({"SUPPORTDESK_CONFIG": str(path)})
+    assert info.value.problems == ["sla.business_days: expected a list of day names (mon..sun); "
+                                   "bad value(s): 'funday', 'caturday'"]

@@ -60,3 +60,14 @@ def test_absent_keyring_explains_env_way() -> None:
 def test_unknown_credential_name_refused() -> None:
     with pytest.raises(CredentialsError, match="unknown credential"):
         store_credentials({"password": "x"})
+
+
+def test_keyring_problem_is_none_only_with_a_usable_backend(isolated: MemoryKeyring) -> None:
+    from keyring.backends import fail, null
+
+    from supportdesk_tui.credentials import keyring_problem, no_keyring_help
+
+    assert keyring_problem() is None
+    for backend in (fail.Keyring(), null.Keyring(), BrokenKeyring()):
+        keyring.set_keyring(backend)
+        assert keyring_problem() == no_keyring_help()

@@ -1,4 +1,4 @@
-"""The fake Groove's own contract (groove-v1.md §10), over real loopback HTTP, plus the demo seed."""
+"""The fake Groove's own contract (docs/apis.md, Groove), over real loopback HTTP, plus the demo seed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The fake Trello's contract (trello.md §5), checked through its handler, over HTTP with py-trello
+"""The fake Trello's contract (docs/apis.md, Trello), checked through its handler, over HTTP with py-trello
 itself, and the demo seed."""
 
 from __future__ import annotations
@@ -89,6 +89,17 @@ def card_named(fake: TrelloFake, name: str) -> dict[str, Any]:
 def test_trailing_slash_is_insignificant(fake: TrelloFake) -> None:
     assert ok(call(fake, "GET", f"/1/boards/{BOARD}/cards/")) == ok(call(fake, "GET", f"/1/boards/{BOARD}/cards"))
     assert len(ok(call(fake, "GET", "/1/members/me/boards/", {"filter": "all"}))) == 2
+
+
+def test_member_boards_nest_their_lists_when_asked(fake: TrelloFake) -> None:
+    """``GET /members/me/boards?lists=open``: every board with its open lists, in one request."""
+    fake.add_list(BOARD, "Old ideas", closed=True)
+    boards = ok(call(fake, "GET", "/1/members/me/boards", {"filter": "open", "fields": "name", "lists": "open"}))
+    lists = {b["name"]: [lst["name"] for lst in b["lists"]] for b in boards}
+    assert lists == {"Acme Ltd": ["New Issues", "Up next", "Done"], "Epics": ["Up next"]}
+    every = ok(call(fake, "GET", "/1/members/me/boards", {"lists": "all"}))
+    assert "Old ideas" in [lst["name"] for b in every for lst in b["lists"]]
+    assert all("lists" not in b for b in ok(call(fake, "GET", "/1/members/me/boards")))  # none by default
 
 
 def test_a_get_with_a_body_is_refused_with_403(fake: TrelloFake) -> None:

@@ -49,7 +49,7 @@ _OFFSETS = [timezone(timedelta(hours=h, minutes=m)) for h, m in ((0, 0), (5, 30)
 
 
 def _spell(when: datetime, how: int) -> str:
-    """The three spellings Groove uses (groove-v1.md §8), plus ISO with an offset and RFC-822."""
+    """The three spellings Groove uses (docs/apis.md, quirk 4), plus ISO with an offset and RFC-822."""
     if how == 0:
         return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if how == 1:

@@ -4,7 +4,7 @@ the ``supportdesk`` command turns every bad file into exit 2 and one message on 
 Documents come in four kinds: well-formed TOML of the wrong shape (sections that are not tables,
 random types for every known key, unknown keys), one wrong-typed known key at a time (the error must
 name that key), TOML that does not parse, and bytes that are not UTF-8. Inputs that still crash
-``config.py`` are pinned by the tests at the end (bugs fuzzing found, now fixed).
+the config loader are pinned by the tests at the end (bugs fuzzing found, now fixed).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ TZ_DIR = Path(tzdata.__file__).parent / "zoneinfo"
 
 
 def _crashes_zoneinfo(name: str) -> bool:
-    """Zone names config.py's _is_zone still crashes on (a tzdata directory, a name too long for a path)."""
+    """Zone names the config loader's zone check once crashed on (a tzdata directory, a name too long for a path)."""
     if "\x00" in name:
         return False  # ZoneInfo refuses it with ValueError (and Path.is_dir would raise on it)
     return len(name.encode("utf-8", "surrogatepass")) > 200 or (name.strip("/") != "" and (TZ_DIR / name).is_dir())
@@ -291,7 +291,7 @@ def test_the_command_exits_2_on_fuzzed_files(tmp_path: Path, capsys: pytest.Capt
         assert_exit_2(capsys, path)  # else: random bytes that are valid TOML (b"", a comment): nothing to check
 
 
-# --- crashes fuzzing found in config.py (fixed; these keep them fixed) -------------------
+# --- crashes fuzzing found in the config loader (fixed; these keep them fixed) -------------------
 @pytest.mark.parametrize("data", [b"a = " + b"[" * 1000 + b"]" * 1000, b"a = " + b"{b = " * 1000 + b"1" + b"}" * 1000],
                          ids=["arrays", "tables"])
 def test_deeply_nested_toml_is_a_config_error(tmp_path: Path, data: bytes) -> None:

@@ -1,5 +1,5 @@
-"""Customer replies that change no state still resume a paused clock (docs/guides/sla.md: "whatever
-channel it arrives on"). The Inbox service reads the thread of a paused ticket whose message count grew,
+"""Customer replies that change no state still resume a paused clock (README, "The SLA clock", Pauses).
+The Inbox service reads the thread of a paused ticket whose message count grew,
 over loopback from the fake Groove, keeps the customer's messages in the real SQLite file, and the clock
 replays them; an agent's answer after the reply, with the ticket paused again, pauses it again."""
 

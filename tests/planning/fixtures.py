@@ -1,6 +1,6 @@
 """Fixtures for the Planning tests: the demo's Trello on a loopback fake, settings and services on it.
 
-Use with ``pytest_plugins = ["tests.planning.fixtures"]`` in a test module. The ``groove`` and
+Registered for tests/planning/ by its conftest.py. The ``groove`` and
 ``clock`` fixtures come from ``tests/conftest.py``.
 """
 

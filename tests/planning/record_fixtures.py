@@ -19,7 +19,7 @@ from supportdesk_tui.fakes.demo_customers import SUPPORT_EPICS_BOARD_ID
 from supportdesk_tui.services.container import Services
 from supportdesk_tui.store import Store
 from tests.planning.fixtures import TrelloEnv
-from tests.support import FAST_RETRIES, build_settings, fast_trello_options
+from tests.support import DEMO_TEAM, FAST_RETRIES, build_settings, fast_trello_options
 
 W48 = IsoWeek(2026, 48)
 MON, TUE, WED, THU, FRI = W48.days()
@@ -29,14 +29,11 @@ ITEM_B = WorkItem("5f1a2b3c00000000000000b2", "Bluebird Travel", "Seat map", 4, 
 
 
 def machine_settings(tmp_path: Path, name: str, groove: Any, trello: TrelloEnv, **sections: Any) -> Settings:
+    """Machine ``name``'s settings: its own data dir, the demo's otherwise; ``team`` keys replace the demo's."""
     sections.setdefault("sla", {"target_hours": 48, "warn_hours": [12, 4], "timezone": "Europe/London"})
-    team = sections.pop("team", None)
+    me = {"a": "ana", "b": "ben"}.get(name, name)
+    sections["team"] = {"me": me, **DEMO_TEAM, **(sections.get("team") or {})}
     settings: Settings = build_settings(tmp_path / name, groove.server.url, trello.server.url, **sections)
-    if team is not None or name:
-        from dataclasses import replace
-
-        me = {"a": "ana", "b": "ben"}.get(name, name)
-        settings = replace(settings, team=replace(settings.team, me=me, **(team or {})))
     return settings
 
 

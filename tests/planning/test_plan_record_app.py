@@ -17,8 +17,6 @@ from tests.planning.record_fixtures import MON, machine_settings, plan_cards
 from tests.planning.test_planning_app import SIZE, open_planning, plan_of
 from tests.support import FAST_RETRIES, fast_trello_options, settle
 
-pytest_plugins = ["tests.planning.fixtures"]
-
 
 class Machines:
     def __init__(self, tmp_path: Path, groove: Any, trello: TrelloEnv, clock: FixedClock) -> None:

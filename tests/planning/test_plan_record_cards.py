@@ -13,8 +13,6 @@ from tests.planning.fixtures import TrelloEnv
 from tests.planning.record_fixtures import EPICS, ITEM_A, ITEM_B, MON, TUE, W48, drain, local, plan_cards, poll
 from tests.support import NOW
 
-pytest_plugins = ["tests.planning.fixtures", "tests.planning.record_fixtures"]
-
 
 async def planned(machine: Services, trello: TrelloEnv) -> str:
     """The machine plans W48 (ana on Monday) and it reaches the card; returns the card id."""

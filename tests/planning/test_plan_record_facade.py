@@ -13,8 +13,6 @@ from supportdesk_tui.fakes.demo_customers import DEMO_TRELLO_KEY, DEMO_TRELLO_TO
 from tests.planning.fixtures import TrelloEnv
 from tests.support import fast_trello_options
 
-pytest_plugins = ["tests.planning.fixtures"]
-
 
 async def test_a_list_its_cards_and_a_description_round_trip(trello: TrelloEnv, clock: FixedClock) -> None:
     async with TrelloClient(trello.server.url, DEMO_TRELLO_KEY, DEMO_TRELLO_TOKEN, **fast_trello_options()) as api:

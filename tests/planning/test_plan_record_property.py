@@ -27,7 +27,6 @@ from tests.planning.fixtures import TrelloEnv
 from tests.planning.record_fixtures import ITEM_A, ITEM_B, machine_settings, plan_cards
 from tests.support import FAST_RETRIES, NOW, fast_trello_options
 
-pytest_plugins = ["tests.planning.fixtures"]
 DEVS = ("ana", "ben")
 VALUES: tuple[tuple[Slot, ...], ...] = ((), (TRIAGE,), (TRIAGE, TRIAGE), (ITEM_A.card_id,),
                                          (ITEM_B.card_id, TRIAGE))

@@ -10,8 +10,6 @@ from supportdesk_tui.services.container import Services
 from tests.planning.fixtures import TrelloEnv
 from tests.planning.record_fixtures import FRI, ITEM_A, ITEM_B, MON, TUE, W48, drain, local, plan_cards, poll
 
-pytest_plugins = ["tests.planning.fixtures", "tests.planning.record_fixtures"]
-
 
 async def test_a_plan_made_on_a_shows_on_b_after_one_poll(machines: Callable[..., Services],
                                                           trello: TrelloEnv) -> None:

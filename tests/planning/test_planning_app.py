@@ -29,7 +29,6 @@ from tests.support import NOW, settle
 if TYPE_CHECKING:
     from tests.planning.fixtures import TrelloEnv
 
-pytest_plugins = ["tests.planning.fixtures"]
 W48 = IsoWeek(2026, 48)
 MON, TUE, WED, THU, FRI = W48.days()
 SIZE = (120, 36)
@@ -249,7 +248,9 @@ async def test_o_previews_copies_and_sends_each_confirmation_once(make_plan_app:
         await settle(pilot)
         dialog = pilot.app.screen
         assert isinstance(dialog, ConfirmationsScreen)
-        assert f"Send as a reply on #{number} to wile@acme.example" in text_of(dialog.query_one("#where"))
+        # The confirmation goes out as its own new ticket (never a reply on ticket #number, which is unrelated).
+        assert "Send as a new ticket to wile@acme.example, “Support plan for week 2026-W48”" in \
+            text_of(dialog.query_one("#where"))
         assert acme.title in text_of(dialog.query_one("#text"))
         await pilot.press("c")
         assert pilot.app.clipboard.startswith("Hello,\n\nHere is the support plan for Acme Ltd")
@@ -260,17 +261,19 @@ async def test_o_previews_copies_and_sends_each_confirmation_once(make_plan_app:
         assert isinstance(pilot.app.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
-        assert f"Acme Ltd: confirmation sent (#{number})." in notes(pilot)
-        sent = [m for m in groove.fake.messages_of(number) if "support plan for Acme Ltd" in m.plain_text]
-        assert len(sent) == 1 and not sent[0].note
+        made = [t for t in groove.fake.tickets_snapshot().values() if t.title == "Support plan for week 2026-W48"]
+        assert len(made) == 1 and made[0].customer_email == "wile@acme.example"
+        assert f"Acme Ltd: confirmation sent as ticket #{made[0].number} to wile@acme.example." in notes(pilot)
+        assert not [m for m in groove.fake.messages_of(number) if "support plan" in m.plain_text]
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ConfirmationsScreen)
-        assert f"Already sent on Groove ticket #{number}." in notes(pilot)
+        assert f"Already sent as Groove ticket #{made[0].number}." in notes(pilot)
         await pilot.press("down")
-        assert "No open Groove ticket from Bluebird Travel" in text_of(dialog.query_one("#where"))
+        assert "No address is known for Bluebird Travel: set contact in its [[customers]] entry" in \
+            text_of(dialog.query_one("#where"))
         await pilot.press("s")
-        assert len([m for m in groove.fake.messages_of(number) if "support plan" in m.plain_text]) == 1
+        assert len([t for t in groove.fake.tickets_snapshot().values() if t.title.startswith("Support plan")]) == 1
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(pilot.app.screen, PlanningScreen)

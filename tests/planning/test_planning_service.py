@@ -19,7 +19,6 @@ from tests.support import NOW
 if TYPE_CHECKING:
     from tests.planning.fixtures import TrelloEnv
 
-pytest_plugins = ["tests.planning.fixtures"]
 W48 = IsoWeek(2026, 48)  # the week of NOW (Wed 25 Nov 2026)
 
 

@@ -15,7 +15,6 @@ from supportdesk_tui.services.planning.actions import PUBLISH_KIND, due_instant
 if TYPE_CHECKING:
     from tests.planning.fixtures import TrelloEnv
 
-pytest_plugins = ["tests.planning.fixtures"]
 W48 = IsoWeek(2026, 48)
 MON, TUE, WED, THU, FRI = W48.days()
 
@@ -133,7 +132,7 @@ async def test_a_lost_answer_half_way_is_rerun_at_once_without_a_second_comment(
     assert report.outcome is not None and report.outcome.status == DONE
     check_published(trello, services, plan, pool)  # the re-run found the comment and did not post it again
     entry = next(e for e in services.store.journal_entries() if e.kind == PUBLISH_KIND)
-    assert entry.done_steps[f"card:{lone.card_id}{ATTEMPT}"] == 2
+    assert entry.attempts[f"card:{lone.card_id}"] == 2
 
 
 async def test_a_fault_half_way_stays_pending_and_resume_finishes_it(services: Services, trello: TrelloEnv) -> None:

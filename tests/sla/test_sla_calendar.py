@@ -62,7 +62,7 @@ def test_calendar_deadlines(label: str, created: datetime, due_local: datetime) 
 
 
 def test_calendar_deadline_is_not_wall_clock_arithmetic() -> None:
-    """The sla.md §3 trap: adding 48 h to a London-aware datetime across the change is 47 real hours."""
+    """The wall-clock trap: adding 48 h to a London-aware datetime across the change is 47 real hours."""
     created = at(LONDON, 2026, 3, 28, 12, 0)
     wall_clock = created + timedelta(hours=48)  # same tzinfo: wall-clock arithmetic, 13:00 -> 12:00 BST
     assert clock(created).deadline != wall_clock

@@ -1,9 +1,9 @@
 """Fixtures for the triage tests: a seeded fake Trello on loopback, settings and services pointed at both fakes.
 
-Use with ``pytest_plugins = ["tests.triage.fixtures"]``. Everything talks HTTP over 127.0.0.1 through
+Registered for tests/triage/ and tests/journal/ by their conftest.py. Everything talks HTTP over 127.0.0.1 through
 the production clients (httpx for Groove, py-trello's session for Trello); counts are read from what
 the fakes actually *processed* (a request answered with an injected 500 never reached the handler).
-Helpers only, no asserts here: PYTEST_DONT_REWRITE (test modules import it before pytest_plugins loads it).
+Helpers only, no asserts here: PYTEST_DONT_REWRITE (test modules import it before conftest.py loads it).
 """
 
 from __future__ import annotations

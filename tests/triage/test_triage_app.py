@@ -13,7 +13,6 @@ from supportdesk_tui.widgets.ticket_table import TicketTable
 from tests.support import settle
 from tests.triage.fixtures import ACME, BLUEBIRD, Processed, TrelloEnv, add_ticket, notes_with, ticket_url
 
-pytest_plugins = ["tests.triage.fixtures"]
 SIZE = (150, 40)
 
 
@@ -139,7 +138,7 @@ async def test_a_fixes_now_with_a_timebox_and_a_nudge(triage_app: Any, groove: A
         assert table(pilot.app).cell_text(n, "subject").startswith("[fixing 2:00] Quick fix")
         assert table(pilot.app).cell_text(n, "assignee") == "ana"
         clock.advance(timedelta(hours=2, minutes=1))
-        pilot.app.screen.triage_tick()
+        pilot.app.screen.triage_keys.tick()
         await pilot.pause()
         assert any(f"The timebox for #{n} \"Quick fix\" is over" in m for m in toasts(pilot.app))
         assert "[timebox over: b?]" in table(pilot.app).cell_text(n, "subject")

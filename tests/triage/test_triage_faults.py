@@ -22,8 +22,6 @@ from supportdesk_tui.store import Store
 from tests.support import FAST_RETRIES
 from tests.triage.fixtures import ACME, BLUEBIRD, Processed, TrelloEnv, add_ticket, notes_with, ticket_url
 
-pytest_plugins = ["tests.triage.fixtures"]
-
 
 class Crash(Exception):
     """The process "dies": raised out of the store, so nothing after it runs (the journal does not catch it)."""
@@ -37,11 +35,18 @@ class CrashingStore(Store):
         self.crash_step, self.when = step, when
 
     def journal_step(self, entry_id: int, step: str, result: Any, now: datetime) -> None:
-        if step == self.crash_step and self.when == "before":
-            self.crash_step = ""
-            raise Crash(step)
+        self._maybe_crash(step, "before")
         super().journal_step(entry_id, step, result, now)
-        if step == self.crash_step and self.when == "after":
+        self._maybe_crash(step, "after")
+
+    def journal_attempt(self, entry_id: int, step: str, tries: int, now: datetime) -> None:
+        """Attempt counts have their own column; a crash point names them "<step>@attempt"."""
+        self._maybe_crash(f"{step}{ATTEMPT}", "before")
+        super().journal_attempt(entry_id, step, tries, now)
+        self._maybe_crash(f"{step}{ATTEMPT}", "after")
+
+    def _maybe_crash(self, step: str, when: str) -> None:
+        if step == self.crash_step and self.when == when:
             self.crash_step = ""
             raise Crash(step)
 

@@ -16,8 +16,6 @@ from supportdesk_tui.services.config_write import ConfigWriteError, add_email_do
 from supportdesk_tui.services.container import Services
 from tests.triage.fixtures import ACME, BLUEBIRD, TrelloEnv, add_ticket, notes_with, ticket_url
 
-pytest_plugins = ["tests.triage.fixtures"]
-
 
 @pytest.fixture
 async def services(make_services: Callable[..., Services]) -> AsyncIterator[Services]:
@@ -291,14 +289,15 @@ async def test_remember_domain_updates_config_and_suggestions(services: Services
     assert failed.startswith("Could not remember x.example for Nobody")
 
 
-def test_config_write_is_atomic_keeps_a_copy_and_refuses_clearly(tmp_path: Path) -> None:
+def test_config_write_is_atomic_keeps_comments_and_refuses_clearly(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     original = '# mine\n[[customers]]\nname = "Acme Ltd"\ntrello_board = "b1"\nemail_domains = ["acme.example"]\n'
     config.write_text(original)
     config.chmod(0o640)
     assert add_email_domain(config, "Acme Ltd", "@Acme-Mail.example") is True
     assert tomllib.loads(config.read_text())["customers"][0]["email_domains"] == ["acme.example", "acme-mail.example"]
-    assert (tmp_path / "config.toml.bak").read_text() == original
+    assert config.read_text() == original.replace('["acme.example"]', '["acme.example", "acme-mail.example"]')
+    assert not (tmp_path / "config.toml.bak").exists()  # the comment is kept, so no copy is needed
     assert config.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".config.toml")] == []  # no temp file left
     assert add_email_domain(config, "Acme Ltd", "acme-mail.example") is False

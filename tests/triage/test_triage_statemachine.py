@@ -49,12 +49,18 @@ class CrashingStore(Store):
     crash: tuple[str, str] | None = None
 
     def journal_step(self, entry_id: int, step: str, result: Any, now: datetime) -> None:
-        armed = self.crash
-        if armed is not None and armed == (step, "before"):
-            self.crash = None
-            raise Crash(step)
+        self._maybe_crash(step, "before")
         super().journal_step(entry_id, step, result, now)
-        if armed is not None and armed == (step, "after"):
+        self._maybe_crash(step, "after")
+
+    def journal_attempt(self, entry_id: int, step: str, tries: int, now: datetime) -> None:
+        """Attempt counts have their own column; a crash point names them "<step>@attempt"."""
+        self._maybe_crash(f"{step}{ATTEMPT}", "before")
+        super().journal_attempt(entry_id, step, tries, now)
+        self._maybe_crash(f"{step}{ATTEMPT}", "after")
+
+    def _maybe_crash(self, step: str, when: str) -> None:
+        if self.crash is not None and self.crash == (step, when):
             self.crash = None
             raise Crash(step)
 

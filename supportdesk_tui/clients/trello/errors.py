@@ -25,6 +25,7 @@ from supportdesk_tui.clients.errors import (
 from supportdesk_tui.clients.retry import NotSentError
 from supportdesk_tui.clients.trello.parse import PayloadShapeError
 from supportdesk_tui.clients.trello.scrub import scrub
+from supportdesk_tui.clients.trello.session import RateLimitScope, limit_scope
 
 SERVICE = "Trello"
 
@@ -64,9 +65,10 @@ def map_status(status: int, body: str, *, idempotent: bool, secrets: tuple[str |
                retry_after: float | None = None) -> ApiError:
     s = secrets
     if status == 429:
-        # Trello documents no Retry-After; the session keeps one should a proxy ever send it.
-        return RateLimitedError(SERVICE, "rate limit exceeded", retry_after=retry_after, status=status, body=body,
-                                secrets=s)
+        # ``retry_after`` is the session's: the window the 429 named (Trello documents no Retry-After).
+        # A 429 is refused before processing, so the retry rules resend even a write after it.
+        return RateLimitedError(SERVICE, _RATE_LIMITED[limit_scope(body, {})], retry_after=retry_after,
+                                status=status, body=body, secrets=s)
     if status in (401, 403):
         return AuthError(SERVICE, "Trello refused the request", status=status, body=body, secrets=s)
     if status == 404:
@@ -82,6 +84,14 @@ def map_status(status: int, body: str, *, idempotent: bool, secrets: tuple[str |
         return WriteOutcomeUnknownError(SERVICE, "Trello failed mid-write; the write may have happened",
                                         status=status, body=body, secrets=s)
     return ApiError(SERVICE, f"unexpected status: {_first_line(body)}", status=status, body=body, secrets=s)
+
+
+_RATE_LIMITED = {
+    RateLimitScope.TOKEN: "the rate limit for this token is used up (100 requests per 10 s, shared with any "
+                          "other tool using the token)",
+    RateLimitScope.KEY: "the rate limit for this API key is used up (300 requests per 10 s across all its tokens)",
+    RateLimitScope.UNKNOWN: "rate limit exceeded",
+}
 
 
 def already_there(exc: ApiError) -> bool:

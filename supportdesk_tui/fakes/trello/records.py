@@ -1,7 +1,7 @@
 """Records, ids, dates and positions for the fake Trello (the parts with no behaviour of their own).
 
 Kept separate from :mod:`trello_fake_state` so each module stays small. The rules reproduced here are
-the ones /work/shared/api/trello.md lists: 24-hex ObjectIds whose first 8 hex digits are the creation
+the ones docs/apis.md describes: 24-hex ObjectIds whose first 8 hex digits are the creation
 second, 8-character shortLinks, dates out as ``...sssZ`` (looser in), and float positions in steps of
 16384 (cards) and 65536 (lists), ``top`` = min/2, ``bottom`` = max + step.
 """

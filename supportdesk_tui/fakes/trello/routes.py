@@ -110,7 +110,15 @@ class TrelloRoutes:
         which = which or p.get("filter", "all")
         boards = [b for b in self.state.boards.values() if member.id in b.member_ids
                   and (which not in ("open", "closed") or b.closed == (which == "closed"))]
-        return [render.board_json(self.state, b, p.get("fields", "all")) for b in boards]
+        out = []
+        for board in boards:
+            item = render.board_json(self.state, board, p.get("fields", "all"))
+            lists = p.get("lists", "none")  # nested lists: all|closed|none|open, as on GET /boards/{id}
+            if lists != "none":
+                item["lists"] = [render.list_json(lst, p.get("list_fields"), "list_fields")
+                                 for lst in render.lists_filtered(self.state, board.id, lists)]
+            out.append(item)
+        return out
 
     def r_get_board(self, ref: str, *, p: Params, actor: str) -> Any:
         return render.nested_board(self.state, self.board_for(ref, actor), p)

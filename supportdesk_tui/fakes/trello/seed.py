@@ -1,7 +1,9 @@
 """A believable week of Trello for the demo: one board per demo customer, plus Support Epics.
 
 Each customer board has the lists New Issues, Up next, Recently Completed and Done with 8-20 cards:
-some labelled with estimates (``est:0.5d``...), some with a developer, some with due dates. Cards
+some labelled with estimates (``est:0.5d``...), some with a developer, some with due dates. The cards in
+Recently Completed got there last week (their ``createCard`` actions are dated then), so the week's
+close-out has work to do. Cards
 raised from Groove tickets carry the ticket link ``https://consultancy.groovehq.com/t/<number>`` in
 their description; that link is how the app pairs a card with its ticket.
 
@@ -127,8 +129,10 @@ def _card(fake: TrelloFake, board: str, list_name: str, name: str, desc: str, no
     due = None
     if list_name == "Up next" and rng.random() < 0.4:
         due = (now + timedelta(days=rng.randint(-2, 9))).replace(hour=17, minute=0, second=0, microsecond=0)
-    age = timedelta(days=rng.randint(0, 3) if list_name == "New Issues" else rng.randint(3, 40),
-                    hours=rng.randint(0, 23))
+    days = rng.randint(0, 3) if list_name == "New Issues" else rng.randint(3, 40)
+    if list_name == "Recently Completed":
+        days = 1 if days % 5 == 0 else 6 + days % 5  # mostly last week: what the close-out moves on
+    age = timedelta(days=days, hours=rng.randint(0, 23))
     return fake.add_card(board, list_name, name, desc=desc, labels=labels, members=members, due=due,
                          created=now - age, username=rng.choice(DEMO_DEVELOPERS))
 

@@ -1,6 +1,6 @@
 """A fake Trello REST API (``/1/...``) for tests, benchmarks and ``supportdesk --demo``.
 
-It follows the checklist in /work/shared/api/trello.md §5, reproducing what py-trello 0.20.1 and a
+It follows the Trello section of docs/apis.md, reproducing what py-trello 0.20.1 and a
 careful client depend on rather than what is convenient: both auth forms (OAuth header and
 ``?key=&token=``), JSON bodies and query parameters on writes, per-field and ``?field=`` routes, 200
 with the full object on every successful write, trailing slashes ignored, ids or shortLinks, a 403

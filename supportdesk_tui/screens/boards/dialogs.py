@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -12,15 +12,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.boards import Card
 from supportdesk_tui.domain.epics import GLYPHS, EpicsIssue, IssueKind
+from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.domain.tickets import Ticket
+from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
+from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
 from supportdesk_tui.services.boards import BoardsService, EpicsJob, EpicsView
 from supportdesk_tui.services.journal import Outcome
@@ -28,23 +31,12 @@ from supportdesk_tui.widgets.banner import Banner
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.kanban import Column, KanbanBoard, card_prompt
 
-if TYPE_CHECKING:
-    from supportdesk_tui.app import SupportDeskApp
-
 KIND_WORDS = {IssueKind.MISSING: "missing", IssueKind.DUPLICATE: "duplicate", IssueKind.ORPHAN: "orphan",
               IssueKind.TO_DONE: "to Done"}
 
 
-class _Desk:
-    """Typed access to the app's services from a screen."""
-
-    @property
-    def desk(self) -> SupportDeskApp:
-        from supportdesk_tui.app import SupportDeskApp
-
-        app = getattr(self, "app", None)
-        assert isinstance(app, SupportDeskApp)
-        return app
+class _BoardsDeskScreen(DeskScreen):
+    """A Boards view pushed over the Boards screen, handed the same Desk."""
 
     @property
     def service(self) -> BoardsService:
@@ -69,7 +61,7 @@ def ticket_line(number: int, url: str, ticket: Ticket | None, error: BaseExcepti
     return text
 
 
-class CardDetailScreen(_Desk, Screen[None]):
+class CardDetailScreen(_BoardsDeskScreen):
     """Everything about one card, plus the Groove ticket it links (loaded on demand)."""
 
     CSS_PATH = "boards.tcss"
@@ -80,8 +72,8 @@ class CardDetailScreen(_Desk, Screen[None]):
     ]
     HELP = "## Card\nThe card's description, labels, members, due date and linked Groove ticket.\n\n- `escape`: back"
 
-    def __init__(self, card: Card, customer: str, list_name: str) -> None:
-        super().__init__()
+    def __init__(self, desk: Desk, card: Card, customer: str, list_name: str) -> None:
+        super().__init__(desk)
         self.card, self.customer, self.list_name = card, customer, list_name
 
     def compose(self) -> ComposeResult:
@@ -133,7 +125,7 @@ class CardDetailScreen(_Desk, Screen[None]):
         box.scroll_down() if delta > 0 else box.scroll_up()
 
 
-class DonePreviewScreen(_Desk, ModalScreen[str | None]):
+class DonePreviewScreen(ModalScreen[str | None]):
     """The reply the customer will get, editable; ctrl+s sends it (returns the text), escape cancels (None)."""
 
     CSS_PATH = "boards.tcss"
@@ -142,8 +134,9 @@ class DonePreviewScreen(_Desk, ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="boards.done.cancel"),
     ]
 
-    def __init__(self, card: Card, number: int, reply: str) -> None:
+    def __init__(self, service: BoardsService, card: Card, number: int, reply: str) -> None:
         super().__init__()
+        self.service = service
         self.card, self.number, self.reply = card, number, reply
 
     def compose(self) -> ComposeResult:
@@ -191,7 +184,7 @@ class RepairsDone(Message):
         self.outcomes, self.automatic = outcomes, automatic
 
 
-class EpicsScreen(_Desk, Screen[None]):
+class EpicsScreen(_BoardsDeskScreen):
     """The Support Epics board, and what is out of sync with the customers' Up next lists."""
 
     CSS_PATH = "boards.tcss"
@@ -215,8 +208,8 @@ Every card in a customer's Up next list should have exactly one copy here, linke
 `f` repairs the highlighted problem, `F` all of them; `r` refreshes; `escape` goes back.
 """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk)
         self._view: EpicsView | None = None
 
     def compose(self) -> ComposeResult:
@@ -337,7 +330,7 @@ Every card in a customer's Up next list should have exactly one copy here, linke
         self.post_message(RepairsDone(await self.service.run_jobs(jobs), automatic=True))
 
     def on_repairs_done(self, message: RepairsDone) -> None:
-        bad = [o for o in message.outcomes if o.status != "done"]
+        bad = [o for o in message.outcomes if o.status is not JournalStatus.DONE]
         for outcome in bad:
             self.notify(outcome.message, title="Repair not finished", severity="warning", markup=False)
         if not bad and not message.automatic:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -19,14 +19,16 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.boards import Board, Card
+from supportdesk_tui.domain.journal import JournalStatus
+from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.boards.dialogs import CardDetailScreen, DonePreviewScreen, EpicsScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
+from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
 from supportdesk_tui.services.boards import BoardsService, BoardUpdate, EpicsJob
 from supportdesk_tui.services.journal import Outcome
@@ -34,9 +36,6 @@ from supportdesk_tui.widgets.banner import Banner
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.filter_box import FilterBox
 from supportdesk_tui.widgets.kanban import Column, KanbanBoard, card_prompt
-
-if TYPE_CHECKING:
-    from supportdesk_tui.app import SupportDeskApp
 
 REFRESH_GROUP = "boards-refresh"
 WRITE_GROUP = "boards-write"
@@ -62,7 +61,7 @@ class WriteFinished(Message):
         self.outcome, self.card_id, self.done_text = outcome, card_id, done_text
 
 
-class BoardsScreen(Screen[None]):
+class BoardsScreen(DeskScreen):
     CSS_PATH = "boards.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left_square_bracket", "customer(-1)", "Prev customer", id="boards.prev_customer",
@@ -75,6 +74,7 @@ class BoardsScreen(Screen[None]):
                 tooltip="Move the card to the list on the right"),
         Binding("d", "done", "Done", id="boards.done", tooltip="Move to Done and tell the customer (preview first)"),
         Binding("e", "epics", "Support Epics", id="boards.epics", tooltip="The Support Epics board and sync status"),
+        Binding("A", "agenda", "Agenda", id="boards.agenda", tooltip="The agenda for this customer's call"),
         Binding("slash", "filter", "Filter", id="boards.filter", tooltip="Filter cards by text"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="boards.clear_filter"),
     ]
@@ -87,11 +87,12 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
 - `shift+left` / `shift+right`: move the card to the neighbouring list (shown at once; put back if Trello refuses)
 - `d`: done: move to Done and, when the card links a Groove ticket, reply to the customer (preview first) and close it
 - `e`: the Support Epics board and its sync status (missing copies, duplicates, orphans), with repair keys
+- `A`: the agenda for this customer's call (since the last call), with a running total of Up next while cards move
 - `/`: filter by text; `escape` clears it
 """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk)
         self._index = 0
         self._board: Board | None = None
         self._synced: datetime | None = None
@@ -102,13 +103,6 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         self._poll: Timer | None = None
         self._failures = 0  # polls in a row that failed: back off to every 2nd, 4th, 8th tick
         self._ticks = 0
-
-    @property
-    def desk(self) -> SupportDeskApp:
-        from supportdesk_tui.app import SupportDeskApp
-
-        assert isinstance(self.app, SupportDeskApp)
-        return self.app
 
     @property
     def service(self) -> BoardsService:
@@ -191,12 +185,10 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             self.sync_epics(message.update.jobs)
         if message.board_id != self.board_id:
             return  # the user moved on to another customer; the service cached it for later
-        back_online = self._error is not None
         self._board, self._synced, self._error = message.update.board, message.update.synced_at, None
         self._failures = 0
         self.query_one(Banner).hide()
-        if back_online and self.desk.pending_actions():
-            self.desk.resume_journal()  # replay what was queued while offline, in order (as the Inbox does)
+        self.service_answered()  # back online: the services replay what was queued, in order
         if not self.desk.pending_actions():
             for card_id in self._queued:
                 self._optimistic.pop(card_id, None)  # the queued moves have run: Trello's board is the truth
@@ -218,7 +210,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
     @work(group=WRITE_GROUP, exit_on_error=False)
     async def sync_epics(self, jobs: tuple[EpicsJob, ...]) -> None:
         for outcome in await self.service.run_jobs(jobs):
-            if outcome.status != "done":
+            if outcome.status is not JournalStatus.DONE:
                 self.notify(outcome.message, title="Support Epics sync", severity="warning", markup=False)
 
     # --- rendering --------------------------------------------------------------------------------
@@ -246,10 +238,13 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         names = self.desk.settings.trello.lists
         needle = self._filter.casefold()
         columns = []
-        for name in (names.new, names.up_next, names.completed, names.done):
+        done = self.service.done_name()  # this week's, when [trello] lists.done is a week pattern
+        for name in (names.new, names.up_next, names.completed, done):
             lst = board.list_named(name) if board else None
             if lst is None:
-                title = name if board is None else f"{name} (no such list)"
+                made_later = name == done and self.service.done_per_week
+                why = "made with its first card" if made_later else "no such list"
+                title = name if board is None else f"{name} ({why})"
                 columns.append(Column("", title, ()))
                 continue
             cards = board.cards_in(lst.id) if board else ()
@@ -277,7 +272,8 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         pending = self.desk.pending_actions()
         extra = f" · {pending} pending action(s)" if pending else ""
         filt = f" · filter: {self._filter}" if self._filter else ""
-        header.right = f"· {len(board.cards)} cards{filt}{extra} · {state}synced {synced}"
+        cadence = self.desk.services.call.cadence_words(customers[self._index])  # "call due Thu"
+        header.right = f"· {cadence} · {len(board.cards)} cards{filt}{extra} · {state}synced {synced}"
 
     # --- keys ---------------------------------------------------------------------------------------
     async def action_customer(self, delta: int) -> None:
@@ -320,7 +316,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
     async def on_write_finished(self, message: WriteFinished) -> None:
         outcome = message.outcome
         where = ""
-        if message.card_id is not None and outcome.status == "pending":
+        if message.card_id is not None and outcome.status is JournalStatus.PENDING:
             self._queued.add(message.card_id)  # keep showing it where it is going
         elif message.card_id is not None:
             self._queued.discard(message.card_id)
@@ -329,10 +325,10 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             lst = next((x for x in self._board.lists if original and x.id == original.list_id), None) \
                 if self._board else None
             where = f" The card is back in {lst.name}." if lst else ""
-        if outcome.status == "failed":
+        if outcome.status is JournalStatus.FAILED:
             self.notify(f"{outcome.message}.{where}", title="Trello refused", severity="error", markup=False,
                         timeout=10)
-        elif outcome.status == "pending":
+        elif outcome.status is JournalStatus.PENDING:
             self.notify(f"{outcome.message}. It is queued and will be retried.", title="Not sent yet",
                         severity="warning", markup=False)
         elif message.done_text:
@@ -344,16 +340,16 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         card = self.current_card()
         if card is None or self._board is None:
             return
-        done = self._board.list_named(self.desk.settings.trello.lists.done)
-        if done is None:
-            self.notify(f"This board has no “{self.desk.settings.trello.lists.done}” list.", severity="error",
-                        markup=False)
+        try:
+            done_id = self.service.done_list(self._board.id)  # "" when the week's Done list is still to be made
+        except Exception as exc:  # BoardsError: the board lacks the list; the text says which
+            self.notify(describe_error(exc), severity="error", markup=False)
             return
         number = self.service.linked_ticket(card)
         if number is None:
             def answer(yes: bool | None) -> None:
                 if yes:
-                    self._start_done(card, done.id, None)
+                    self._start_done(card, done_id, None)
 
             self.app.push_screen(ConfirmScreen(f"Move “{card.name}” to Done? No Groove ticket is linked, so "
                                                "nobody is told."), answer)
@@ -361,12 +357,13 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
 
         def send(text: str | None) -> None:
             if text is not None:
-                self._start_done(card, done.id, text)
+                self._start_done(card, done_id, text)
 
-        self.app.push_screen(DonePreviewScreen(card, number, self.service.reply_preview(card)), send)
+        self.app.push_screen(DonePreviewScreen(self.service, card, number, self.service.reply_preview(card)), send)
 
     def _start_done(self, card: Card, done_list: str, reply: str | None) -> None:
-        self._optimistic[card.id] = done_list
+        if done_list:
+            self._optimistic[card.id] = done_list
         self.call_next(self._redraw)
         self._write_done(card, reply)
 
@@ -386,7 +383,15 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             self.call_next(self._redraw)
 
     def action_epics(self) -> None:
-        self.app.push_screen(EpicsScreen())
+        self.app.push_screen(EpicsScreen(self.desk))
+
+    def action_agenda(self) -> None:
+        """`A`: the call's agenda over this board; its moves come back here (see :class:`AgendaScreen`)."""
+        if self.board_id is None:
+            return
+        from supportdesk_tui.screens.boards.agenda import AgendaScreen
+
+        self.app.push_screen(AgendaScreen(self.desk, self, self.service.customers[self._index].name))
 
     @on(KanbanBoard.CardChosen)
     def _open(self, event: KanbanBoard.CardChosen) -> None:
@@ -394,7 +399,8 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         card = next((c for c in board.cards if c.id == event.card_id), None) if board else None
         if card is not None and board is not None:
             lst = next((x.name for x in board.lists if x.id == card.list_id), "")
-            self.app.push_screen(CardDetailScreen(card, self.service.customer_for(card.board_id) or board.name, lst))
+            customer = self.service.customer_for(card.board_id) or board.name
+            self.app.push_screen(CardDetailScreen(self.desk, card, customer, lst))
 
     def action_filter(self) -> None:
         self.query_one("#filter", FilterBox).open()
@@ -420,6 +426,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         yield SystemCommand("Previous customer", "The previous customer's board ([)",
                             lambda: self.run_action("customer(-1)"))
         yield SystemCommand("Support Epics", "The epics board and its sync status (e)", self.action_epics)
+        yield SystemCommand("Call agenda", "The agenda for this customer's call (A)", self.action_agenda)
         yield SystemCommand("Done", "Move the card to Done and tell the customer (d)", self.action_done)
         yield SystemCommand("Filter cards", "Filter the board by text (/)", self.action_filter)
 

@@ -8,39 +8,40 @@ memory and touches only cells whose text changed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, ClassVar, cast
+from datetime import datetime
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from supportdesk_tui.domain.sla import GLYPHS, ClockSummary, SlaClock, SlaStatus, describe_policy, queue_key
+from supportdesk_tui.domain.sla import GLYPHS, SlaStatus, describe_policy
+from supportdesk_tui.screens.base import DeskScreen
+from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.inbox.messages import InboxFailed, InboxLoaded
 from supportdesk_tui.screens.inbox.ticket_detail import TicketDetailScreen
-from supportdesk_tui.screens.inbox.triage_keys import InboxTriageMixin
-from supportdesk_tui.screens.messages import InboxFailed, InboxLoaded
+from supportdesk_tui.screens.inbox.triage_keys import TRIAGE_BINDINGS, TriageFinished, TriageKeys
+from supportdesk_tui.screens.inbox.view import InboxView
 from supportdesk_tui.services.inbox import InboxData
 from supportdesk_tui.widgets.banner import Banner
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.filter_box import FilterBox
 from supportdesk_tui.widgets.ticket_table import Row, TicketTable
 
-if TYPE_CHECKING:
-    from supportdesk_tui.app import SupportDeskApp
-
 REFRESH_GROUP = "inbox-refresh"
 
 
-class InboxScreen(InboxTriageMixin):
+class InboxScreen(DeskScreen):
     CSS_PATH = "inbox.tcss"
     AUTO_FOCUS = "#tickets"
     BINDINGS: ClassVar[list[BindingType]] = [
+        *TRIAGE_BINDINGS,
         Binding("slash", "filter", "Filter", id="inbox.filter", tooltip="Filter by text"),
         Binding("m", "toggle_mine", "Mine", id="inbox.mine", tooltip="Only tickets assigned to me"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="inbox.clear_filter"),
@@ -58,20 +59,18 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 - `z`: undo the last triage action while nothing newer happened to its ticket
 """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._data: InboxData | None = None
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk)
+        self.view = InboxView(desk.settings.team.me)
+        self.triage_keys = TriageKeys(self, desk, self.view, sync=self._sync_table, refresh=self.refresh_inbox)
         self._error: BaseException | None = None
-        self._mine = False
-        self._filter = ""
-        self._seen_new: set[int] = set()
-        self._count_cache: tuple[InboxData, datetime, datetime, dict[SlaStatus, int]] | None = None
         self._poll: Timer | None = None
         self._ticker: Timer | None = None
 
     @property
-    def desk(self) -> SupportDeskApp:
-        return cast("SupportDeskApp", self.app)  # called per row and per tick: no import, no isinstance
+    def _data(self) -> InboxData | None:
+        """The queue as shown (the view model's)."""
+        return self.view.data
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(id="header")
@@ -86,6 +85,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         self._ticker = self.set_interval(1.0, self.tick, name="inbox-countdown")
         self._update_header()
         self.load_cache()
+        self.triage_keys.start()
 
     def on_screen_suspend(self) -> None:
         if self._poll is not None:
@@ -129,14 +129,12 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
     def on_inbox_loaded(self, message: InboxLoaded) -> None:
         data = message.data
         if not data.from_cache:
-            if self._error is not None or self.desk.pending_actions():
-                self.desk.resume_journal()  # back online: replay what was queued, in order
+            self.service_answered()  # back online: the services replay what was queued, in order
             self._error = None
             self.query_one(Banner).hide()
             self._announce(data)
-        elif self._data is not None and not self._data.from_cache:
+        if not self.view.load(data):
             return  # a late cache read must not replace fresher network data
-        self._data = data
         self._sync_table()
         self._show_week()
         if data.from_cache:
@@ -171,12 +169,12 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
             self.query_one(Banner).show(f"⟳ Showing the cached queue as of {when} while Groove answers…", info=True)
 
     def _announce(self, data: InboxData) -> None:
-        fresh = [t for t in data.tickets if t.number in data.new_numbers]
+        fresh = [item for item in data.items if item.number in data.new_numbers]
         if not fresh:
             return
         if len(fresh) <= 3:
-            for t in fresh:
-                who = data.customers.get(t.number)
+            for item in fresh:
+                t, who = item.ticket, item.customer
                 self.notify(f"#{t.number} {t.title}", title=f"New ticket from {who.name if who else t.customer_email}",
                             markup=False)
         else:
@@ -200,26 +198,9 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         return when.astimezone(ZoneInfo(self.desk.settings.sla.timezone))
 
     def _visible_rows(self) -> list[Row]:
-        data = self._data
-        if data is None:
-            return []
         now = self.desk.clock.now()
-        me = self.desk.settings.team.me.casefold()
-        needle = self._filter.casefold()
-        rows = []
-        for t in data.tickets:
-            customer = data.customers.get(t.number)
-            if self._mine and (not me or (t.assignee or "").casefold() != me):
-                continue
-            if needle:
-                hay = " ".join([str(t.number), t.title, t.customer_email or "", customer.name if customer else "",
-                                t.state, t.assignee or ""]).casefold()
-                if needle not in hay:
-                    continue
-            new = t.number in data.new_numbers and t.number not in self._seen_new
-            rows.append(Row(t, data.clocks[t.number], customer, new=new, mark=self.row_mark(t.number)))
-
-        return sorted(rows, key=lambda row: queue_key(row.clock, now, row.ticket.number))
+        triage = self.desk.services.triage
+        return self.view.rows(now, lambda number: triage.row_mark(number, now))
 
     def _sync_table(self) -> None:
         self.query_one(TicketTable).sync(self._visible_rows())
@@ -232,24 +213,6 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         self.query_one(TicketTable).tick(self.desk.clock.now())
         self._update_header()
 
-    def _counts(self, data: InboxData, now: datetime) -> dict[SlaStatus, int]:
-        """Tickets per state, recounted only when the queue changed or some ticket crossed a threshold
-        (the next crossing instant is known from the precomputed clocks): the 1 s tick stays cheap."""
-        cached = self._count_cache
-        if cached is not None and cached[0] is data and cached[1] <= now < cached[2]:
-            return cached[3]
-        counts = {s: 0 for s in SlaStatus}
-        next_change = datetime.max.replace(tzinfo=UTC)
-        clocks: Iterable[SlaClock | ClockSummary] = (
-            data.summaries if data.summaries is not None else (data.clocks[t.number] for t in data.tickets))
-        for clock in clocks:  # the whole queue's, also while only its top is loaded
-            counts[clock.status(now)] += 1
-            for instant in clock.status_changes:
-                if now < instant < next_change:
-                    next_change = instant
-        self._count_cache = (data, now, next_change, counts)
-        return counts
-
     def _update_header(self) -> None:
         header = self.query_one(DeskHeader)
         settings = self.desk.settings
@@ -259,15 +222,15 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         if data is None:
             header.left, header.right = left, "· loading…"
             return
-        counts = self._counts(data, self.desk.clock.now())
+        counts = self.view.counts(self.desk.clock.now())
         parts = [f"{counts[s]} {GLYPHS[s]} {s.value}" for s in
                  (SlaStatus.OK, SlaStatus.AT_RISK, SlaStatus.BREACHED, SlaStatus.PAUSED) if counts[s]]
         synced = self._local(data.synced_at).strftime("%H:%M:%S") if data.synced_at else "never"
         state = "OFFLINE, " if self._error is not None else ("cached, " if data.from_cache else "")
         pending = self.desk.pending_actions()
         extra = f" · {pending} pending action(s)" if pending else ""
-        mine = " · mine only" if self._mine else ""
-        filt = f" · filter: {self._filter}" if self._filter else ""
+        mine = " · mine only" if self.view.mine else ""
+        filt = f" · filter: {self.view.filter}" if self.view.filter else ""
         glyphs = [f"{counts[s]}{GLYPHS[s]}" for s in
                   (SlaStatus.OK, SlaStatus.AT_RISK, SlaStatus.BREACHED, SlaStatus.PAUSED) if counts[s]]
         header.left = left
@@ -287,12 +250,12 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._filter = event.value.strip()
+        self.view.filter = event.value.strip()
         self._sync_table()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        if not self._filter:
+        if not self.view.filter:
             self.query_one("#filter", FilterBox).close()
         self.query_one(TicketTable).focus()
 
@@ -301,23 +264,43 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
             self.notify("Set team.me in the config to your Groove agent email to use 'mine'.",
                         severity="warning", markup=False)
             return
-        self._mine = not self._mine
+        self.view.mine = not self.view.mine
         self._sync_table()
 
     @on(TicketTable.Highlighted, "#tickets")
     def _row_highlighted(self, event: TicketTable.Highlighted) -> None:
-        if self._data is not None and event.number in self._data.new_numbers:
-            self._seen_new.add(event.number)
+        self.view.seen(event.number)
 
     @on(TicketTable.Selected, "#tickets")
     def _open(self, event: TicketTable.Selected) -> None:
         self.action_open_ticket()
 
     def action_open_ticket(self) -> None:
-        number = self.query_one(TicketTable).current_number()
-        if number is None or self._data is None:
-            return
-        ticket = next((t for t in self._data.tickets if t.number == number), None)
-        if ticket is not None:
-            self.app.push_screen(TicketDetailScreen(ticket, self._data.customers.get(number),
-                                                    self._data.clocks[number]))
+        item = self.view.item(self.query_one(TicketTable).current_number())
+        if item is not None:
+            self.app.push_screen(TicketDetailScreen(self.desk, item.ticket, item.customer, item.clock))
+
+    # --- triage keys (the TriageKeys component does the work) -------------------------------------------
+    def on_triage_finished(self, message: TriageFinished) -> None:
+        self.triage_keys.finished(message)
+
+    def action_backlog(self) -> None:
+        self.triage_keys.backlog()
+
+    def action_fix_now(self) -> None:
+        self.triage_keys.fix_now()
+
+    def action_urgent(self) -> None:
+        self.triage_keys.urgent()
+
+    def action_close_fixed(self) -> None:
+        self.triage_keys.close_fixed()
+
+    def action_note(self) -> None:
+        self.triage_keys.note()
+
+    def action_undo(self) -> None:
+        self.triage_keys.undo()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        return self.triage_keys.palette_commands()

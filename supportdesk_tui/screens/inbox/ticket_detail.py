@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -10,20 +10,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.customers import Customer
 from supportdesk_tui.domain.sla import GLYPHS, SlaClock, format_time_left
 from supportdesk_tui.domain.tickets import Message, Ticket
+from supportdesk_tui.screens.base import DeskScreen
+from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
 
-if TYPE_CHECKING:
-    from supportdesk_tui.app import SupportDeskApp
 
-
-class TicketDetailScreen(Screen[None]):
+class TicketDetailScreen(DeskScreen):
     CSS_PATH = "ticket_detail.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="detail.back"),
@@ -37,18 +35,11 @@ The ticket's thread, oldest first. Customer messages, agent replies and private 
 - `escape`: back to the inbox
 """
 
-    def __init__(self, ticket: Ticket, customer: Customer | None, clock: SlaClock) -> None:
-        super().__init__()
+    def __init__(self, desk: Desk, ticket: Ticket, customer: Customer | None, clock: SlaClock) -> None:
+        super().__init__(desk)
         self.ticket = ticket
         self.customer = customer
         self.sla = clock
-
-    @property
-    def desk(self) -> SupportDeskApp:
-        from supportdesk_tui.app import SupportDeskApp
-
-        assert isinstance(self.app, SupportDeskApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(self._summary(), id="summary")

@@ -85,8 +85,8 @@ class BacklogDialog(_Dialog):
             yield Input(placeholder="type a customer's name", id="customer-filter")
             yield OptionList(id="customers")
             if self.unmapped_domain:
-                yield Checkbox(f"Remember {self.unmapped_domain} for the chosen customer (writes {self.config_path};"
-                               " comments in it are not kept, a .bak copy is)", id="remember")
+                yield Checkbox(f"Remember {self.unmapped_domain} for the chosen customer (adds it to"
+                               f" {self.config_path}; the rest of the file is kept as it is)", id="remember")
             yield Label("Card title")
             yield Input(value=t.title, placeholder="the card's title (required)", id="title")
             yield Static(id="preview")

@@ -1,4 +1,4 @@
-"""The Inbox's triage keys (issue 5), as a base class of InboxScreen.
+"""The Inbox's triage keys, as a component the Inbox screen owns (it forwards its key actions here).
 
 `b` backlog, `a` fix now, `u` urgent, `c` close as fixed, `n` private note, `z` undo. Each opens its
 dialog (except `a` and `z`), then runs the journaled action in a non-exclusive worker that nothing
@@ -11,35 +11,43 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
-from textual import events, on, work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.worker import Worker
 
+from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.domain.tickets import Ticket
+from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
-from supportdesk_tui.screens.messages import InboxLoaded
+from supportdesk_tui.screens.inbox.view import InboxView
 from supportdesk_tui.services.triage.service import REFUSED, TriageResult
 from supportdesk_tui.widgets.ticket_table import TicketTable
 
 if TYPE_CHECKING:  # the dialogs are imported when a key first needs one (they cost cold start otherwise)
-    from supportdesk_tui.app import SupportDeskApp
-    from supportdesk_tui.services.inbox import InboxData
     from supportdesk_tui.services.triage.service import TriageService
 
 log = logging.getLogger(__name__)
 ACTIONS_GROUP = "triage-actions"
 MARKS_EVERY_S = 5.0
-CONFIRMING_SYNCS = 2  # fresh syncs after which a hidden ticket that is still listed shows again
 
 Job = Callable[[], Awaitable[TriageResult]]
+
+TRIAGE_BINDINGS: list[BindingType] = [
+    Binding("b", "backlog", "Backlog", id="inbox.backlog",
+            tooltip="Card in the customer's New Issues list, link noted, ticket closed"),
+    Binding("a", "fix_now", "Fix now", id="inbox.fix_now", tooltip="Assign to me and start the timebox"),
+    Binding("u", "urgent", "Urgent", id="inbox.urgent",
+            tooltip="Significant business impact: priority high, reason noted"),
+    Binding("c", "close_fixed", "Close", id="inbox.close", tooltip="Close as fixed, with an optional reply"),
+    Binding("n", "note", "Note", id="inbox.note", tooltip="Add a private note"),
+    Binding("z", "undo", "Undo", id="inbox.undo", tooltip="Undo the last action while it can still be undone"),
+]
+"""The screen lists these in its BINDINGS (each action forwards to the method of the same name here)."""
 
 
 class TriageFinished(Message):
@@ -52,33 +60,17 @@ class TriageFinished(Message):
         self.leaves = leaves
 
 
-class InboxTriageMixin(Screen[None]):
-    """Triage actions for the Inbox; InboxScreen inherits these bindings and actions."""
+class TriageKeys:
+    """Triage actions for the Inbox. The screen hands over itself (for dialogs, toasts, workers and the
+    table), its view model, and two callbacks: redraw the table, and refresh from Groove."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("b", "backlog", "Backlog", id="inbox.backlog",
-                tooltip="Card in the customer's New Issues list, link noted, ticket closed"),
-        Binding("a", "fix_now", "Fix now", id="inbox.fix_now", tooltip="Assign to me and start the timebox"),
-        Binding("u", "urgent", "Urgent", id="inbox.urgent",
-                tooltip="Significant business impact: priority high, reason noted"),
-        Binding("c", "close_fixed", "Close", id="inbox.close", tooltip="Close as fixed, with an optional reply"),
-        Binding("n", "note", "Note", id="inbox.note", tooltip="Add a private note"),
-        Binding("z", "undo", "Undo", id="inbox.undo", tooltip="Undo the last action while it can still be undone"),
-    ]
-
-    if TYPE_CHECKING:  # provided by InboxScreen
-        _data: InboxData | None
-
-        @property
-        def desk(self) -> SupportDeskApp: ...
-
-        def _sync_table(self) -> None: ...
-
-        def refresh_inbox(self) -> Worker[None]: ...
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._hidden: dict[int, tuple[Ticket, int | None]] = {}  # left the queue on screen; syncs to confirm
+    def __init__(self, screen: Screen[None], desk: Desk, view: InboxView, *, sync: Callable[[], None],
+                 refresh: Callable[[], object]) -> None:
+        self.screen = screen
+        self.desk = desk
+        self.view = view
+        self._sync = sync
+        self._refresh = refresh
         self._marks_timer: Timer | None = None
         self._marks_seen: tuple[object, ...] = ()
         self._pending_seen = 0
@@ -87,126 +79,98 @@ class InboxTriageMixin(Screen[None]):
     def triage(self) -> TriageService:
         return self.desk.services.triage
 
+    def notify(self, message: str, **kwargs: Any) -> None:
+        self.screen.notify(message, markup=False, **kwargs)
+
     # --- marks on rows ---------------------------------------------------------------------------------
     def row_mark(self, number: int) -> str:
         """A short mark shown before the subject (e.g. "urgent", "fixing 1:32"); empty for none."""
         return self.triage.row_mark(number, self.desk.clock.now())
 
-    @on(events.Mount)
-    def _triage_mount(self) -> None:
-        self._marks_timer = self.set_interval(MARKS_EVERY_S, self.triage_tick, name="triage-marks")
-        self._load_marks()
+    def start(self) -> None:
+        """On mount: nudge about timeboxes every few seconds, and read the marks kept from earlier runs."""
+        self._marks_timer = self.screen.set_interval(MARKS_EVERY_S, self.tick, name="triage-marks")
+        self.screen.run_worker(self._load_marks(), name="_load_marks", group="triage-load", exclusive=True,
+                               exit_on_error=False)
 
-    @work(group="triage-load", exclusive=True, exit_on_error=False)
     async def _load_marks(self) -> None:
         await self.triage.load()
-        self.triage_tick()
+        self.tick()
 
-    def triage_tick(self) -> None:
+    def tick(self) -> None:
         """Nudge about timeboxes that ran out; re-sync rows when a mark would read differently."""
         now = self.desk.clock.now()
         for number in self.triage.expired_timeboxes(now):
             title = self._title_of(number)
             self.notify(f"The timebox for #{number}{title} is over. Backlog it instead? Select it and press b.",
-                        title="Timebox over", severity="warning", timeout=30, markup=False)
+                        title="Timebox over", severity="warning", timeout=30)
         pending = self.desk.pending_actions()
         signature = (pending, now.replace(second=0, microsecond=0) if self.triage.has_timeboxes() else None,
                      len(self.triage.marks.urgent))
         dropped = pending < self._pending_seen
         self._pending_seen = pending
-        if signature != self._marks_seen and self._data is not None:
+        if signature != self._marks_seen and self.view.data is not None:
             self._marks_seen = signature
-            self._sync_table()
+            self._sync()
         if dropped:
-            self.refresh_inbox()  # queued actions finished meanwhile: show what Groove says now
+            self._refresh()  # queued actions finished meanwhile: show what Groove says now
 
     def _title_of(self, number: int) -> str:
-        ticket = self._ticket(number)
-        return f" \"{ticket.title}\"" if ticket is not None else ""
+        item = self.view.item(number)
+        return f" \"{item.ticket.title}\"" if item is not None else ""
 
     # --- keeping the optimistic view honest ---------------------------------------------------------
-    @on(InboxLoaded)
-    def _triage_loaded(self, message: InboxLoaded) -> None:
-        """Runs after InboxScreen's own handler: keep rows we just took out of the queue out of it."""
-        data = self._data
-        if data is None or data is not message.data or not self._hidden:
-            return
-        if not data.from_cache:
-            listed = {t.number for t in data.tickets}
-            for number, (ticket, left) in list(self._hidden.items()):
-                if left is None:
-                    continue  # still running
-                if number not in listed or left <= 1:
-                    del self._hidden[number]
-                else:
-                    self._hidden[number] = (ticket, left - 1)
-        if any(t.number in self._hidden for t in data.tickets):
-            self._data = replace(data, tickets=tuple(t for t in data.tickets if t.number not in self._hidden))
-            self._sync_table()
-
-    def _ticket(self, number: int | None) -> Ticket | None:
-        if number is None or self._data is None:
-            return None
-        return next((t for t in self._data.tickets if t.number == number), None)
-
     def _selected(self) -> Ticket | None:
-        ticket = self._ticket(self.query_one(TicketTable).current_number())
-        if ticket is None:
-            self.notify("Select a ticket first.", severity="warning", markup=False)
-        return ticket
+        item = self.view.item(self.screen.query_one(TicketTable).current_number())
+        if item is None:
+            self.notify("Select a ticket first.", severity="warning")
+        return item.ticket if item is not None else None
 
     def _leave_queue(self, ticket: Ticket) -> None:
         """Take the row out now and put the cursor on the next one (auto-advance)."""
-        table = self.query_one(TicketTable)
+        table = self.screen.query_one(TicketTable)
         order = table.numbers()
         following = None
         if ticket.number in order:
             at = order.index(ticket.number)
             rest = order[at + 1:] or order[:at][-1:]
             following = rest[0] if rest else None
-        self._hidden[ticket.number] = (ticket, None)
-        if self._data is not None:
-            self._data = replace(self._data, tickets=tuple(t for t in self._data.tickets if t.number != ticket.number))
-        self._sync_table()
+        self.view.leave(ticket.number)
+        self._sync()
         if following is not None and following in table.numbers():
             table.move_cursor(row=table.get_row_index(str(following)))
 
-    def _back_in_queue(self, ticket: Ticket) -> None:
-        self._hidden.pop(ticket.number, None)
-        data = self._data
-        if data is not None and ticket.number in data.clocks and self._ticket(ticket.number) is None:
-            self._data = replace(data, tickets=(*data.tickets, ticket))
-        self._sync_table()
-
     # --- running actions ---------------------------------------------------------------------------------
-    @work(group=ACTIONS_GROUP, exit_on_error=False)
-    async def _run_triage(self, job: Job, ticket: Ticket | None, leaves: bool, kind: str) -> None:
+    def _run_triage(self, job: Job, ticket: Ticket | None, leaves: bool, kind: str) -> None:
+        self.screen.run_worker(self._triage_job(job, ticket, leaves, kind), name="_run_triage", group=ACTIONS_GROUP,
+                               exit_on_error=False)
+
+    async def _triage_job(self, job: Job, ticket: Ticket | None, leaves: bool, kind: str) -> None:
         try:
             result = await job()
         except Exception as exc:  # a bug or an unexpected error: say so, keep the app running
             log.exception("triage %s failed", kind)
-            result = TriageResult("failed", f"{kind} failed: {describe_error(exc)}", kind,
+            result = TriageResult(JournalStatus.FAILED, f"{kind} failed: {describe_error(exc)}", kind,
                                   ticket.number if ticket else None)
-        self.post_message(TriageFinished(result, ticket, leaves))
+        self.screen.post_message(TriageFinished(result, ticket, leaves))
 
-    @on(TriageFinished)
-    def _triage_finished(self, message: TriageFinished) -> None:
+    def finished(self, message: TriageFinished) -> None:
         result, ticket = message.result, message.ticket
         if message.leaves and ticket is not None:
-            if result.status == "done":
-                self._hidden[ticket.number] = (ticket, CONFIRMING_SYNCS)
+            if result.status is JournalStatus.DONE:
+                self.view.left(ticket.number)
             else:
-                self._back_in_queue(ticket)
+                self.view.back(ticket.number)
         if result.kind == "undo" and result.number is not None:
-            self._hidden.pop(result.number, None)
+            self.view.forget(result.number)
         self.notify(result.message, title=_title(result), severity=_severity(result),
-                    timeout=12 if result.status in ("failed", REFUSED) else 6, markup=False)
-        self._sync_table()
-        if result.status == "done":
-            self.refresh_inbox()
+                    timeout=12 if result.status in (JournalStatus.FAILED, REFUSED) else 6)
+        self._sync()
+        if result.status is JournalStatus.DONE:
+            self._refresh()
 
     # --- the keys ----------------------------------------------------------------------------------------
-    def action_backlog(self) -> None:
+    def backlog(self) -> None:
         from supportdesk_tui.screens.inbox.triage_dialogs import BacklogChoice, BacklogDialog
 
         ticket = self._selected()
@@ -215,11 +179,12 @@ class InboxTriageMixin(Screen[None]):
         triage = self.triage
         if not triage.customers():
             self.notify(f"No customers are configured: add [[customers]] entries (name, trello_board, "
-                        f"email_domains) to {self.desk.settings.config_path}.", severity="error", markup=False)
+                        f"email_domains) to {self.desk.settings.config_path}.", severity="error")
             return
         suggested = triage.suggest_customer(ticket)
         if suggested is not None and triage.board_problem(suggested) is None:
-            self._warm_up(suggested)
+            self.screen.run_worker(self._warm_up(suggested), name="_warm_up", group="triage-warmup", exclusive=True,
+                                   exit_on_error=False)
         dialog = BacklogDialog(ticket, triage.customers(), suggested,
                                describe=lambda customer: triage.card_description(ticket, customer),
                                board_problem=triage.board_problem, list_name=triage.list_name,
@@ -231,13 +196,13 @@ class InboxTriageMixin(Screen[None]):
             if not isinstance(choice, BacklogChoice):
                 return
             if choice.remember_domain:
-                self._remember(choice.customer, choice.remember_domain)
+                self.screen.run_worker(self._remember(choice.customer, choice.remember_domain), name="_remember",
+                                       group="triage-config", exit_on_error=False)
             self._leave_queue(ticket)
             self._run_triage(lambda: triage.backlog(ticket, choice.customer, choice.title), ticket, True, "backlog")
 
-        self.app.push_screen(dialog, chosen)
+        self.screen.app.push_screen(dialog, chosen)
 
-    @work(group="triage-warmup", exclusive=True, exit_on_error=False)
     async def _warm_up(self, customer: Any) -> None:
         """Fetch the board's list ids while the user reads the dialog (best effort, errors ignored)."""
         try:
@@ -245,17 +210,16 @@ class InboxTriageMixin(Screen[None]):
         except Exception as exc:  # the backlog itself will report a real problem
             log.info("warm-up for %s skipped: %s", customer.name, describe_error(exc))
 
-    @work(group="triage-config", exit_on_error=False)
     async def _remember(self, customer: str, domain: str) -> None:
         message = await self.triage.remember_domain(customer, domain)
-        self.notify(message, title="Config", markup=False, timeout=10)
+        self.notify(message, title="Config", timeout=10)
 
-    def action_fix_now(self) -> None:
+    def fix_now(self) -> None:
         ticket = self._selected()
         if ticket is not None:
             self._run_triage(lambda: self.triage.fix_now(ticket), ticket, False, "fix_now")
 
-    def action_urgent(self) -> None:
+    def urgent(self) -> None:
         from supportdesk_tui.screens.inbox.triage_dialogs import UrgentDialog
 
         ticket = self._selected()
@@ -266,9 +230,9 @@ class InboxTriageMixin(Screen[None]):
             if isinstance(reason, str):
                 self._run_triage(lambda: self.triage.urgent(ticket, reason), ticket, False, "urgent")
 
-        self.app.push_screen(UrgentDialog(ticket), chosen)
+        self.screen.app.push_screen(UrgentDialog(ticket), chosen)
 
-    def action_close_fixed(self) -> None:
+    def close_fixed(self) -> None:
         from supportdesk_tui.screens.inbox.triage_dialogs import CloseChoice, CloseDialog
 
         ticket = self._selected()
@@ -280,9 +244,9 @@ class InboxTriageMixin(Screen[None]):
                 self._leave_queue(ticket)
                 self._run_triage(lambda: self.triage.close(ticket, choice.reply), ticket, True, "close")
 
-        self.app.push_screen(CloseDialog(ticket, self.triage.reply_draft(ticket)), chosen)
+        self.screen.app.push_screen(CloseDialog(ticket, self.triage.reply_draft(ticket)), chosen)
 
-    def action_note(self) -> None:
+    def note(self) -> None:
         from supportdesk_tui.screens.inbox.triage_dialogs import NoteDialog
 
         ticket = self._selected()
@@ -293,27 +257,27 @@ class InboxTriageMixin(Screen[None]):
             if isinstance(text, str):
                 self._run_triage(lambda: self.triage.note(ticket, text), ticket, False, "note")
 
-        self.app.push_screen(NoteDialog(ticket), chosen)
+        self.screen.app.push_screen(NoteDialog(ticket), chosen)
 
-    def action_undo(self) -> None:
+    def undo(self) -> None:
         self._run_triage(self.triage.undo, None, False, "undo")
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """The triage keys in the command palette (each runs the same action as its key)."""
-        yield SystemCommand("Backlog ticket", "Card on the customer's board, ticket closed (b)", self.action_backlog)
-        yield SystemCommand("Fix now", "Assign to me with a timebox (a)", self.action_fix_now)
-        yield SystemCommand("Urgent", "Business impact: priority high, reason noted (u)", self.action_urgent)
-        yield SystemCommand("Close as fixed", "Optional reply, then closed (c)", self.action_close_fixed)
-        yield SystemCommand("Private note", "Add a note agents see (n)", self.action_note)
-        yield SystemCommand("Undo last action", "While nothing newer happened to the ticket (z)", self.action_undo)
+        yield SystemCommand("Backlog ticket", "Card on the customer's board, ticket closed (b)", self.backlog)
+        yield SystemCommand("Fix now", "Assign to me with a timebox (a)", self.fix_now)
+        yield SystemCommand("Urgent", "Business impact: priority high, reason noted (u)", self.urgent)
+        yield SystemCommand("Close as fixed", "Optional reply, then closed (c)", self.close_fixed)
+        yield SystemCommand("Private note", "Add a note agents see (n)", self.note)
+        yield SystemCommand("Undo last action", "While nothing newer happened to the ticket (z)", self.undo)
 
 
 def _severity(result: TriageResult) -> SeverityLevel:
-    if result.status == "failed":
+    if result.status is JournalStatus.FAILED:
         return "error"
-    return "information" if result.status == "done" else "warning"
+    return "information" if result.status is JournalStatus.DONE else "warning"
 
 
 def _title(result: TriageResult) -> str:
-    return {"done": "Done", "pending": "Queued (offline)", "failed": "Not done", REFUSED: "Not done"}.get(
-        result.status, result.status)
+    return {JournalStatus.DONE: "Done", JournalStatus.PENDING: "Queued (offline)", JournalStatus.FAILED: "Not done",
+            REFUSED: "Not done"}.get(result.status, str(result.status))

@@ -7,33 +7,26 @@ through the planning service in named workers that post messages, like the scree
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from math import ceil
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
-from supportdesk_tui.domain.plan_export import confirmation_text, planned_cards
-from supportdesk_tui.domain.planning import ItemTotal, Plan, WorkItem, format_half_days
+from supportdesk_tui.domain.planning import ItemTotal, WorkItem, format_half_days
 from supportdesk_tui.domain.rota import TriagePair
-from supportdesk_tui.screens.confirm import ConfirmScreen
-from supportdesk_tui.screens.errors import describe_error
-from supportdesk_tui.services.journal import Outcome
 from supportdesk_tui.services.planning.service import (
-    ConfirmationDraft,
     OpenedWeek,
-    PlanningService,
     Pool,
     PublishReport,
     RotaChoice,
@@ -80,19 +73,35 @@ class RotaSaved(Message):
 class Pick:
     card_id: str
     half_days: int  # 1 = half a day, 2 = the whole day (or as much as is free)
+    partner: str | None = None  # also assign it to this person, the same day: a pair
 
 
-def item_prompt(total: ItemTotal) -> Text:
+@dataclass(frozen=True, slots=True)
+class PairHint:
+    """A suggested partner for a card whose customer prefers pairs, and why, in words."""
+
+    partner: str
+    words: str
+
+
+def item_prompt(total: ItemTotal, known: str = "") -> Text:
     text = Text(f"{total.item.customer}: ", style="bold")
     text.append(" ".join(total.item.title.split()))
     if total.estimate is not None:
         text.append(f"  · est {format_half_days(total.estimate)}", style="dim")
     text.append(f" · {total.standing.text}", style="dim")
+    if known:
+        text.append(f"\n  {known}", style="italic")
     return text
 
 
 class PoolPicker(ModalScreen[Pick | None]):
-    """Type to filter; ``enter`` assigns the highlighted card; ``tab`` switches whole / half day."""
+    """Type to filter; ``enter`` assigns the highlighted card; ``tab`` switches whole / half day.
+
+    Under each card: who has worked for its customer (``known``, by card id). For a customer that
+    prefers pairs a second line offers the card with a suggested partner (``hints``): choosing it
+    plans both people on it that day. Suggestions are offers; nothing is refused.
+    """
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PoolPicker")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -102,13 +111,16 @@ class PoolPicker(ModalScreen[Pick | None]):
         Binding("up", "move(-1)", "Previous", show=False, priority=True, id="planning.picker.up"),
     ]
 
-    def __init__(self, where: str, items: Sequence[ItemTotal], free: int) -> None:
+    def __init__(self, where: str, items: Sequence[ItemTotal], free: int, known: Mapping[str, str] | None = None,
+                 hints: Mapping[str, PairHint] | None = None) -> None:
         super().__init__()
         self._where = where
         self._items = list(items)
         self._free = free
         self._half_days = min(2, max(1, free))
-        self._shown: list[ItemTotal] = []
+        self._known = dict(known or {})
+        self._hints = dict(hints or {})
+        self._shown: list[tuple[str, str | None]] = []  # (card id, partner) per option, in order
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -124,12 +136,21 @@ class PoolPicker(ModalScreen[Pick | None]):
 
     def _fill(self, needle: str) -> None:
         words = needle.casefold().split()
-        self._shown = [t for t in self._items
-                       if all(w in f"{t.item.customer} {t.item.title}".casefold() for w in words)]
-        options = self.query_one("#items", OptionList)
-        options.set_options([Option(item_prompt(t), id=t.item.card_id) for t in self._shown])
+        self._shown = []
+        options: list[Option] = []
+        for t in self._items:
+            if not all(w in f"{t.item.customer} {t.item.title}".casefold() for w in words):
+                continue
+            self._shown.append((t.item.card_id, None))
+            options.append(Option(item_prompt(t, self._known.get(t.item.card_id, "")), id=t.item.card_id))
+            hint = self._hints.get(t.item.card_id)
+            if hint is not None:
+                self._shown.append((t.item.card_id, hint.partner))
+                options.append(Option(Text(f"  ↳ the same, paired with {hint.partner}: {hint.words}",
+                                           style="italic"), id=f"{t.item.card_id}+{hint.partner}"))
+        self.query_one("#items", OptionList).set_options(options)
         if self._shown:
-            options.highlighted = 0
+            self.query_one("#items", OptionList).highlighted = 0
 
     def _show_mode(self) -> None:
         if self._free <= 1:
@@ -147,12 +168,16 @@ class PoolPicker(ModalScreen[Pick | None]):
     def _submit(self) -> None:
         highlighted = self.query_one("#items", OptionList).highlighted
         if highlighted is not None and highlighted < len(self._shown):
-            self.dismiss(Pick(self._shown[highlighted].item.card_id, self._half_days))
+            self._pick(highlighted)
 
     @on(OptionList.OptionSelected, "#items")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.dismiss(Pick(event.option.id, self._half_days))
+        if event.option_index < len(self._shown):
+            self._pick(event.option_index)
+
+    def _pick(self, index: int) -> None:
+        card_id, partner = self._shown[index]
+        self.dismiss(Pick(card_id, self._half_days, partner))
 
     def action_move(self, step: int) -> None:
         options = self.query_one("#items", OptionList)
@@ -274,153 +299,7 @@ class EstimateScreen(ModalScreen[EstimateChoice | None]):
         self.dismiss(None)
 
 
-# ------------------------------------------------------------------------------------ confirmations
-class DraftsLoaded(Message):
-    def __init__(self, drafts: list[ConfirmationDraft]) -> None:
-        super().__init__()
-        self.drafts = drafts
+# The confirmations view moved to its own module (sent as new tickets); imported here for older imports.
+from supportdesk_tui.screens.planning.confirmations import ConfirmationsScreen  # noqa: E402
 
-
-class ConfirmationSent(Message):
-    def __init__(self, customer: str, outcome: Outcome | None) -> None:
-        super().__init__()
-        self.customer = customer
-        self.outcome = outcome
-
-
-class ConfirmationsScreen(ModalScreen[None]):
-    """Each customer's confirmation: read it, then send it on their open ticket or copy it."""
-
-    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmationsScreen") + """
-    ConfirmationsScreen Horizontal { height: auto; max-height: 30; }
-    ConfirmationsScreen #customers { width: 30; max-height: 30; }
-    ConfirmationsScreen VerticalScroll { width: 1fr; height: auto; max-height: 30; padding: 0 1; }
-    ConfirmationsScreen #where { text-style: bold; padding: 0 0 1 0; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="planning.confirm.close"),
-        Binding("s", "send", "Send", id="planning.confirm.send", tooltip="Send as a reply on their open ticket"),
-        Binding("c", "copy", "Copy", id="planning.confirm.copy", tooltip="Copy this confirmation"),
-        Binding("a", "copy_all", "Copy all", id="planning.confirm.copy_all",
-                tooltip="Copy the whole week as Markdown (as plan export prints it)"),
-    ]
-
-    def __init__(self, service: PlanningService, plan: Plan, pool: Sequence[WorkItem]) -> None:
-        super().__init__()
-        self._service = service
-        self._plan = plan
-        self._pool = tuple(pool)
-        names = list(dict.fromkeys(c.item.customer for c in planned_cards(plan, self._pool)))
-        order = {c.name: i for i, c in enumerate(service.settings.customers)}
-        names.sort(key=lambda n: (order.get(n, len(order)), n))
-        self._drafts = [ConfirmationDraft(n, confirmation_text(plan, self._pool, n),
-                                          problem="Looking for their open Groove ticket…") for n in names]
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(f"Confirmations for {self._plan.week} ({self._plan.week.span_text()})"),
-                         classes="title")
-            with Horizontal():
-                yield OptionList(*[Option(d.customer, id=d.customer) for d in self._drafts], id="customers")
-                with VerticalScroll():
-                    yield Static(id="where")
-                    yield Static(id="text")
-            yield Static(Text("↑↓ customer · s send · c copy · a copy all as Markdown · escape close"),
-                         classes="keys")
-
-    def on_mount(self) -> None:
-        options = self.query_one("#customers", OptionList)
-        if self._drafts:
-            options.highlighted = 0
-        self._show()
-        self.load_drafts()
-
-    @property
-    def current(self) -> ConfirmationDraft | None:
-        at = self.query_one("#customers", OptionList).highlighted
-        return self._drafts[at] if at is not None and at < len(self._drafts) else None
-
-    def _show(self) -> None:
-        draft = self.current
-        where = self.query_one("#where", Static)
-        text = self.query_one("#text", Static)
-        if draft is None:
-            where.update(Text("No customer has work planned this week, so there is nothing to confirm."))
-            text.update("")
-            return
-        where.update(Text(draft.where))
-        text.update(Text(draft.text))
-
-    @on(OptionList.OptionHighlighted, "#customers")
-    def _highlighted(self) -> None:
-        self._show()
-
-    @work(group="planning-drafts", exclusive=True, exit_on_error=False)
-    async def load_drafts(self) -> None:
-        self.post_message(DraftsLoaded(await self._service.confirmation_drafts(self._plan, self._pool)))
-
-    def on_drafts_loaded(self, message: DraftsLoaded) -> None:
-        fresh = {d.customer: d for d in message.drafts}
-        self._drafts = [fresh.get(d.customer, d) for d in self._drafts]
-        self._show()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR:
-            return
-        error = describe_error(event.worker.error or RuntimeError("unknown error"))
-        if event.worker.group == "planning-drafts":
-            self._drafts = [replace(d, problem=f"Could not look for a ticket ({error}); copy it instead.")
-                            for d in self._drafts]
-            self._show()
-        elif event.worker.group == "planning-confirm":
-            self.notify(f"Sending failed: {error}", severity="error", markup=False)
-
-    def action_send(self) -> None:
-        draft = self.current
-        if draft is None:
-            return
-        if draft.sent_on is not None or draft.ticket is None:
-            self.notify(draft.where, severity="warning", markup=False)
-            return
-        ticket = draft.ticket
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.send(draft)
-
-        self.app.push_screen(ConfirmScreen(f"Send {draft.customer}'s confirmation as a reply on #{ticket.number} "
-                                           f"to {ticket.customer_email}?"), answer)
-
-    @work(group="planning-confirm", exit_on_error=False)
-    async def send(self, draft: ConfirmationDraft) -> None:
-        outcome = await self._service.send_confirmation(self._plan.week, draft)
-        self.post_message(ConfirmationSent(draft.customer, outcome))
-
-    def on_confirmation_sent(self, message: ConfirmationSent) -> None:
-        outcome = message.outcome
-        if outcome is None:
-            return
-        if outcome.ok:
-            number = int(outcome.ticket or 0)
-            self._drafts = [replace(d, sent_on=number) if d.customer == message.customer else d for d in self._drafts]
-            already = any(isinstance(v, dict) and v.get("already") for v in outcome.done.values())
-            words = "was already in the thread; not sent again" if already else "sent"
-            self.notify(f"{message.customer}: confirmation {words} (#{number}).", markup=False)
-        else:
-            self.notify(outcome.message, severity="error" if outcome.status == "failed" else "warning",
-                        markup=False, timeout=10)
-        self._show()
-
-    def action_copy(self) -> None:
-        draft = self.current
-        if draft is not None:
-            self.app.copy_to_clipboard(draft.text)
-            self.notify(f"Copied {draft.customer}'s confirmation.", markup=False)
-
-    def action_copy_all(self) -> None:
-        self.app.copy_to_clipboard(self._service.markdown(self._plan, self._pool))
-        self.notify(f"Copied the {self._plan.week} plan as Markdown "
-                    f"(also: supportdesk plan export --week {self._plan.week}).", markup=False)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+__all__ = ["ConfirmationsScreen"]

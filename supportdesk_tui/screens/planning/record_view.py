@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
 
 from supportdesk_tui.domain.planning import IsoWeek, Plan
 from supportdesk_tui.services.planning.record_model import RecordEvent, RecordStatus
@@ -48,31 +47,40 @@ def banner_text(status: RecordStatus) -> str:
     return ""
 
 
-class PlanRecordScreen(Screen[None]):
+PLAN_RECORD_BINDINGS: list[BindingType] = [
+    Binding("m", "apply_mine", "Apply mine", show=False, id="planning.apply_mine",
+            tooltip="Put your change over theirs where you both changed the same cell"),
+    Binding("M", "keep_theirs", "Keep theirs", show=False, id="planning.keep_theirs",
+            tooltip="Keep their change and hide the conflict"),
+    Binding("F", "repair_card", "Repair card", show=False, id="planning.repair_card",
+            tooltip="Rewrite the week's Trello card from this machine's copy"),
+    Binding("T", "take_theirs", "Take theirs", show=False, id="planning.take_theirs",
+            tooltip="Replace this machine's copy with the Trello card's plan"),
+]
+"""The Planning screen's keys for the plan of record (in its BINDINGS: Textual reads them from screens only)."""
+
+if TYPE_CHECKING:
+    from supportdesk_tui.screens.base import DeskScreen
+
+    _Base = DeskScreen
+else:
+    _Base = object
+
+
+class PlanRecordMixin(_Base):
     """The plan-of-record half of the Planning screen: checking the card, showing what it says, the keys
     that answer a conflict or a card problem. The Planning screen supplies the plan and the grid."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("m", "apply_mine", "Apply mine", show=False, id="planning.apply_mine",
-                tooltip="Put your change over theirs where you both changed the same cell"),
-        Binding("M", "keep_theirs", "Keep theirs", show=False, id="planning.keep_theirs",
-                tooltip="Keep their change and hide the conflict"),
-        Binding("F", "repair_card", "Repair card", show=False, id="planning.repair_card",
-                tooltip="Rewrite the week's Trello card from this machine's copy"),
-        Binding("T", "take_theirs", "Take theirs", show=False, id="planning.take_theirs",
-                tooltip="Replace this machine's copy with the Trello card's plan"),
-    ]
-    _plan: Plan | None
-    _week: IsoWeek | None
-    _source: str
-    _record_line: str
+    if TYPE_CHECKING:  # what the Planning screen provides
+        _plan: Plan | None
+        _week: IsoWeek | None
+        _source: str
+        _record_line: str
 
-    @property
-    def service(self) -> PlanningService:
-        raise NotImplementedError
+        @property
+        def service(self) -> PlanningService: ...
 
-    def _render_plan(self) -> None:
-        raise NotImplementedError
+        def _render_plan(self) -> None: ...
 
     def watch_record(self) -> None:
         """From mount: hear the service, poll while in front, and check once now (after the first paint)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from textual import on, work
@@ -31,9 +31,13 @@ from supportdesk_tui.domain.planning import (
     format_half_days,
     plan_totals,
 )
+from supportdesk_tui.domain.roster import Knowledge
 from supportdesk_tui.domain.rota import TriagePair, eligible_people
+from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
+from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.planning.close_week import CloseWeekMixin
 from supportdesk_tui.screens.planning.dialogs import (
     ConfirmationsScreen,
     EstimateChoice,
@@ -46,19 +50,23 @@ from supportdesk_tui.screens.planning.dialogs import (
     RotaScreen,
     WeekOpened,
 )
-from supportdesk_tui.screens.planning.record_view import PlanRecordScreen
+from supportdesk_tui.screens.planning.record_view import PLAN_RECORD_BINDINGS, PlanRecordMixin
+from supportdesk_tui.screens.planning.roster import (
+    KnowledgeLoaded,
+    RosterKeysMixin,
+    alone_warnings,
+    marks,
+    pair_customers,
+    picker_words,
+)
 from supportdesk_tui.services.planning.service import PlanningService, Pool, RotaChoice
+from supportdesk_tui.themes import HOUSE_THEME, PROJECTOR_THEME
 from supportdesk_tui.widgets.banner import Banner
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.plan_grid import MIN_DAY_WIDTH, WHO_WIDTH, PlanGrid, TotalsPanel
 
-if TYPE_CHECKING:
-    from supportdesk_tui.app import SupportDeskApp
 
-PROJECTOR_THEME = "supportdesk-projector"
-
-
-class PlanningScreen(PlanRecordScreen):
+class PlanningScreen(PlanRecordMixin, RosterKeysMixin, CloseWeekMixin, DeskScreen):
     CSS_PATH = "planning.tcss"
     AUTO_FOCUS = "#grid"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -72,10 +80,17 @@ class PlanningScreen(PlanRecordScreen):
         Binding("o", "confirmations", "Confirm", id="planning.confirmations",
                 tooltip="Each customer's confirmation: preview, send or copy"),
         Binding("R", "rota", "Rota", id="planning.rota", tooltip="Choose the week's triage pair"),
+        Binding("C", "close_week", "Close week", id="planning.close_week",
+                tooltip="The week's close-out: finished cards to the week's Done list, the triage handover"),
         Binding("e", "estimate", "Estimate", show=False, id="planning.estimate",
                 tooltip="Set the estimate of the card in this cell"),
         Binding("P", "projector", "Projector", id="planning.projector",
                 tooltip="Large, high-contrast layout for the shared screen"),
+        Binding("N", "add_person", "Add person", id="planning.add_person",
+                tooltip="Add someone to this week's roster only"),
+        Binding("D", "remove_person", "Remove person", show=False, id="planning.remove_person",
+                tooltip="Take the person under the cursor off this week's roster (nothing planned)"),
+        *PLAN_RECORD_BINDINGS,
     ]
     HELP = """
 ## Planning
@@ -93,32 +108,30 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
 - `R` the week's triage pair (one triage lead plus one other; a fair rotation is suggested)
 - `p` publish to Trello: the developers join each card, its due date becomes the last planned day and
   the plan is commented; publishing again only fills in what is missing
-- `o` each customer's confirmation: send it on their open Groove ticket, or copy it
+- `o` each customer's confirmation: send it as its own Groove ticket to their contact, or copy it
+- `C` close the week (asks first): last week's finished cards to the week's Done list, the triage handover
+  on next week's plan card
 - `P` projector mode (large cells, light theme) for the shared screen; again to go back
+- `N` add someone to this week only; `D` take the person under the cursor off it (nothing planned)
+- Two people on a card the same day pair on it: each gives their half days, the card counts them once;
+  the picker says who knows each customer and, where `pair = true`, offers a partner
 
 The plan of record is a card per week in the Support plans list on Support Epics: every change goes
-there within seconds, and what others save shows here on `r` and on each poll. When both of you changed
-the same cell, theirs is kept and the banner says so: `m` puts yours over it, `M` keeps theirs. A card
-broken by hand, doubled or moved away stops the writing of that week: `F` rewrites it from this
-machine's copy, `T` takes the card's plan instead.
+there within seconds; what others save shows on `r` and each poll. Both changed one cell: theirs is
+kept and the banner says so (`m` puts yours over it, `M` keeps theirs). A card broken by hand, doubled
+or moved away stops the week's writing: `F` rewrites it from this machine's copy, `T` takes the card's.
 """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk)
         self._plan: Plan | None = None
         self._source = "new"
         self._rota: RotaChoice | None = None
         self._pool: Pool | None = None
         self._theme_before: str | None = None
         self._week: IsoWeek | None = None
+        self._knowledge: Knowledge | None = None
         self._record_line = ""
-
-    @property
-    def desk(self) -> SupportDeskApp:
-        from supportdesk_tui.app import SupportDeskApp
-
-        assert isinstance(self.app, SupportDeskApp)
-        return self.app
 
     @property
     def service(self) -> PlanningService:
@@ -176,6 +189,15 @@ machine's copy, `T` takes the card's plan instead.
         await self.service.save(plan)
         self.post_message(RotaSaved(await self.service.rota_for(plan.week)))
 
+    @work(group="planning-knowledge", exclusive=True, exit_on_error=False)
+    async def load_knowledge(self, week: IsoWeek, roster: tuple[str, ...]) -> None:
+        self.post_message(KnowledgeLoaded(week, await self.service.knowledge(week, roster)))
+
+    def on_knowledge_loaded(self, message: KnowledgeLoaded) -> None:
+        if self._plan is not None and self._plan.week == message.week:
+            self._knowledge = message.knowledge
+            self._render_plan()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR or not event.worker.group.startswith("planning-"):
             return
@@ -183,6 +205,7 @@ machine's copy, `T` takes the card's plan instead.
         what = {"planning-pool": "The Up next pool could not be loaded from Trello",
                 "planning-week": "The week could not be opened", "planning-save": "The plan could not be saved",
                 "planning-publish": "Publishing stopped", "planning-rota": "The rota could not be saved",
+                "planning-knowledge": "Past plans could not be read for who knows which customer",
                 }.get(event.worker.group, "Something failed")
         if event.worker.group == "planning-pool":
             self.query_one(Banner).show(f"⚠ {what}: {error}. The saved plan still shows; press r to retry.")
@@ -194,7 +217,9 @@ machine's copy, `T` takes the card's plan instead.
         self._week = self._plan.week
         if message.opened.note:
             self.notify(message.opened.note, markup=False)
+        self._knowledge = None
         self._render_plan()
+        self.load_knowledge(self._plan.week, self._plan.developers)
 
     def on_pool_loaded(self, message: PoolLoaded) -> None:
         self._pool = message.pool
@@ -205,6 +230,8 @@ machine's copy, `T` takes the card's plan instead.
             banner.hide()
         if self._plan is not None and self._source != "saved" and self._week is not None:
             self.open_week(self._week)  # an unsaved week is re-derived with the fresh pool (or the one asked for)
+        elif self._plan is not None:
+            self.load_knowledge(self._plan.week, self._plan.developers)  # the boards' card members count too
         self._render_plan()
 
     def on_plan_published(self, message: PlanPublished) -> None:
@@ -237,8 +264,9 @@ machine's copy, `T` takes the card's plan instead.
         width = max(MIN_DAY_WIDTH, (self.size.width - WHO_WIDTH - 2 - 12 - 2) // 5)
         self.query_one(PlanGrid).show(plan, totals, self._style_for, day_width=width,
                                       row_height=4 if projector else 3)
-        self.query_one("#customers", TotalsPanel).show(totals, self._style_for)
-        self.query_one("#pool", TotalsPanel).show(totals, self._style_for, pool=True)
+        notes, by_customer = marks(plan, totals, self._knowledge, self.desk.settings.planning.max_card_days)
+        self.query_one("#customers", TotalsPanel).show(totals, self._style_for, marks=by_customer)
+        self.query_one("#pool", TotalsPanel).show(totals, self._style_for, pool=True, notes=notes)
 
     def _update_header(self) -> None:
         header = self.query_one(DeskHeader)
@@ -336,6 +364,8 @@ machine's copy, `T` takes the card's plan instead.
             return
         totals = plan_totals(plan, (), self.pool_items).items
         where = f"{dev} · {day_label(day)} ({format_half_days(free)} free)"
+        pairs = pair_customers(self.desk.settings.customers)
+        known, hints = picker_words(self._knowledge, plan, dev, totals, pairs)
 
         def picked(pick: Pick | None) -> None:
             current = self._plan
@@ -345,13 +375,16 @@ machine's copy, `T` takes the card's plan instead.
             if item is None:
                 return
             warnings: list[str] = []
-            for _ in range(min(pick.half_days, 2 - len(current.cell(dev, day)))):
-                outcome = current.assign(dev, day, item)
-                current = outcome.plan
-                warnings += outcome.warnings
-            self._change(current, warnings)
+            half_days = min(pick.half_days, 2 - len(current.cell(dev, day)))
+            for person in (dev, pick.partner) if pick.partner else (dev,):
+                for _ in range(half_days):
+                    outcome = current.assign(person, day, item) if person in current.developers else None
+                    if outcome is not None:
+                        current = outcome.plan
+                        warnings += outcome.warnings
+            self._change(current, [*warnings, *alone_warnings(current, item.card_id, day, pairs)])
 
-        self.app.push_screen(PoolPicker(where, totals, free), picked)
+        self.app.push_screen(PoolPicker(where, totals, free, known, hints), picked)
 
     def action_estimate(self) -> None:
         cell = self._day_cell()
@@ -382,12 +415,12 @@ machine's copy, `T` takes the card's plan instead.
         self.check_record()
 
     def action_projector(self) -> None:
-        if self.app.theme == PROJECTOR_THEME:
-            self.app.theme = self._theme_before or "supportdesk"
+        if self.app.theme == PROJECTOR_THEME.name:
+            self.app.theme = self._theme_before or HOUSE_THEME.name
             self.remove_class("-projector")
         else:
             self._theme_before = self.app.theme
-            self.app.theme = PROJECTOR_THEME
+            self.app.theme = PROJECTOR_THEME.name
             self.add_class("-projector")
         self._render_plan()
 
@@ -434,13 +467,17 @@ machine's copy, `T` takes the card's plan instead.
 
     def action_confirmations(self) -> None:
         if self._plan is not None:
-            self.app.push_screen(ConfirmationsScreen(self.service, self._plan, self.pool_items))
+            self.app.push_screen(ConfirmationsScreen(self.service, self._plan, self.pool_items,
+                                                     self.desk.services.call.confirmations))
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Commands for ``ctrl+p`` that run the same actions as the keys."""
         yield SystemCommand("Publish plan", "Publish this week's plan to Trello (p)", self.action_publish)
         yield SystemCommand("Confirmations", "Each customer's confirmation (o)", self.action_confirmations)
         yield SystemCommand("Triage rota", "Choose the week's triage pair (R)", self.action_rota)
+        yield SystemCommand("Close the week", "Finished cards to the week's Done list, the handover (C)",
+                            self.action_close_week)
         yield SystemCommand("Projector mode", "Large cells, high-contrast theme (P)", self.action_projector)
+        yield SystemCommand("Add person", "Add someone to this week's roster only (N)", self.action_add_person)
         yield SystemCommand("Previous week", "The week before (w)", lambda: self.action_week(-1))
         yield SystemCommand("Next week", "The week after (W)", lambda: self.action_week(1))

@@ -12,21 +12,23 @@ dropped answer, or a second publish of the same plan, changes nothing that is al
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from supportdesk_tui.clients.errors import RateLimitedError, UnavailableError
 from supportdesk_tui.config import Settings
+from supportdesk_tui.domain.actions import Confirmation, Confirmed, PlanPublish, Published, PublishTarget
 from supportdesk_tui.domain.boards import Board, Card
+from supportdesk_tui.domain.journal import ActionKind
 from supportdesk_tui.domain.plan_export import PlannedCard, describe_when, planned_cards
 from supportdesk_tui.domain.planning import Plan, WorkItem, day_label
 from supportdesk_tui.services.context import ServiceContext
-from supportdesk_tui.services.journal import AmbiguousWriteError
+from supportdesk_tui.services.journal import Action, AmbiguousWriteError, Step, StepFn, StepResults
 
-PUBLISH_KIND = "plan.publish"
-CONFIRM_KIND = "plan.confirm"
+PUBLISH_KIND = ActionKind.PLAN_PUBLISH
+CONFIRM_KIND = ActionKind.PLAN_CONFIRM
 _BOARD_CACHE_RUNS = 2
 
 
@@ -97,29 +99,33 @@ def _find(board: Board, ref: str) -> Card | None:
     return next((c for c in board.cards if c.id == ref or c.short_url.rstrip("/").endswith(f"/{ref}")), None)
 
 
-class PublishHandler:
-    """``plan.publish``: payload ``{"week", "run", "targets": [publish_targets(...)]}``."""
+class PublishHandler(Action[PlanPublish]):
+    """``plan.publish``: one step per target card (``card:<id>``), see :func:`publish_targets`."""
 
-    kind = PUBLISH_KIND
+    payload_type = PlanPublish
 
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
         self._boards: dict[tuple[str, str], Board] = {}  # (run, board id): one load per board per run
 
-    def steps(self, payload: Mapping[str, Any]) -> list[str]:
-        return [f"card:{t['card_id']}" for t in payload.get("targets", ())]
+    def steps(self, p: PlanPublish) -> Sequence[Step[PlanPublish]]:
+        return [Step(f"card:{t.card_id}", self._step_for(t)) for t in p.targets]
 
-    def describe(self, payload: Mapping[str, Any]) -> str:
-        return f"publish the {payload.get('week', '?')} plan to Trello"
+    def describe(self, p: PlanPublish) -> str:
+        return f"publish the {p.week or '?'} plan to Trello"
 
-    async def run_step(self, step: str, payload: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
-        target = next(t for t in payload["targets"] if f"card:{t['card_id']}" == step)
-        run = str(payload.get("run", ""))
+    def _step_for(self, target: PublishTarget) -> StepFn[PlanPublish]:
+        async def publish(p: PlanPublish, done: StepResults) -> Published:
+            return await self.publish_card(p.run, target)
+
+        return publish
+
+    async def publish_card(self, run: str, target: PublishTarget) -> Published:
         try:
             return await self._publish_card(run, target)
         except BaseException as exc:
             # The step may have changed the card before failing: read it afresh on the retry.
-            self._boards.pop((run, target["board_id"]), None)
+            self._boards.pop((run, target.board_id), None)
             if _write_outcome_unknown(exc):
                 # The step looks before it writes, so the journal may run it again straight away.
                 raise AmbiguousWriteError("Trello", "a write got no clear answer and may have happened; "
@@ -136,71 +142,69 @@ class PublishHandler:
             self._boards[key] = await trello.load_board(board_id)
         return self._boards[key]
 
-    async def _publish_card(self, run: str, target: Mapping[str, Any]) -> dict[str, Any]:
-        where = f"{target['customer']}: {target['title']}"
-        result: dict[str, Any] = {"members_added": [], "due_set": False, "commented": [], "notes": []}
-        if not target["board_id"]:
-            result["notes"].append(f"{where}: no Trello board is configured for it; skipped.")
-            return result
-        board = await self._board(run, target["board_id"])
-        card = _find(board, target["card_id"])
+    async def _publish_card(self, run: str, target: PublishTarget) -> Published:
+        where = f"{target.customer}: {target.title}"
+        if not target.board_id:
+            return Published(notes=(f"{where}: no Trello board is configured for it; skipped.",))
+        board = await self._board(run, target.board_id)
+        card = _find(board, target.card_id)
         if card is None:
-            result["notes"].append(f"{where}: card {target['card_id']} is not on the {board.name} board any more "
-                                   "(archived or moved); skipped.")
-            return result
+            return Published(notes=(f"{where}: card {target.card_id} is not on the {board.name} board any more "
+                                    "(archived or moved); skipped.",))
         trello = await self.context.trello()
+        added: list[str] = []
+        notes: list[str] = []
         on_card = {m.id for m in card.members}
-        for developer in target["developers"]:
+        for developer in target.developers:
             member = next((m for m in board.members if m.username.casefold() == developer.casefold()), None)
             if member is None:
-                result["notes"].append(f"{developer} has no Trello member of that username on the {board.name} "
-                                       "board; not added.")
+                notes.append(f"{developer} has no Trello member of that username on the {board.name} board; "
+                             "not added.")
             elif member.id not in on_card:
                 await trello.add_member(card.id, member.id)
-                result["members_added"].append(developer)
-        due = datetime.fromisoformat(target["due"])
-        if card.due is None or card.due != due:
+                added.append(developer)
+        due = datetime.fromisoformat(target.due)
+        due_set = card.due is None or card.due != due
+        if due_set:
             await trello.set_due(card.id, due)
-            result["due_set"] = True
         existing = {normalise(text) for _, text in await trello.list_comments(card.id)}
-        for comment in target["comments"]:
+        commented: list[str] = []
+        for comment in target.comments:
             if normalise(comment) not in existing:
                 await trello.add_comment(card.id, comment)
-                result["commented"].append(comment)
-        return result
+                commented.append(comment)
+        return Published(tuple(added), due_set, tuple(commented), tuple(notes))
 
 
-class ConfirmHandler:
+class ConfirmHandler(Action[Confirmation]):
     """``plan.confirm``: payload ``{"week", "customer", "ticket", "text", "author"}``.
 
-    The confirmation goes out as a public reply on the customer's open ticket. Groove v1's client
-    here has no "new ticket" call, and a reply keeps the customer's own thread; when the customer
-    has no open ticket the screen offers copy and export instead of sending.
+    How older versions sent a confirmation: a public reply on the customer's open ticket. The
+    Planning screen now sends each confirmation as its own new ticket (``plan.confirm_ticket``, in
+    ``services/call/confirm.py``); this handler stays so entries an older version queued still finish.
     """
 
-    kind = CONFIRM_KIND
+    payload_type = Confirmation
 
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
 
-    def steps(self, payload: Mapping[str, Any]) -> list[str]:
-        return ["reply"]
+    def steps(self, p: Confirmation) -> Sequence[StepFn[Confirmation]]:
+        return (self.reply,)
 
-    def describe(self, payload: Mapping[str, Any]) -> str:
-        return f"send {payload.get('customer', '?')} the {payload.get('week', '?')} plan on #{payload.get('ticket')}"
+    def describe(self, p: Confirmation) -> str:
+        return f"send {p.customer or '?'} the {p.week or '?'} plan on #{p.ticket}"
 
-    async def run_step(self, step: str, payload: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
+    async def reply(self, p: Confirmation, done: StepResults) -> Confirmed:
         groove = await self.context.groove()
-        number = int(payload["ticket"])
-        wanted = normalise(str(payload["text"]))
-        for message in await groove.list_messages(number):
+        wanted = normalise(p.text)
+        for message in await groove.list_messages(p.ticket):
             if wanted in normalise(message.body_text):
-                return {"message_id": message.id, "already": True}
+                return Confirmed(message.id, already=True)
         # UNCONFIRMED: that Groove keeps the plain-text line breaks of a public reply in the e-mail
         # it sends; the body is sent as plain text, as the other replies of this app are.
         try:
-            message = await groove.post_message(number, str(payload["text"]), note=False,
-                                                author=str(payload.get("author") or "") or None)
+            message = await groove.post_message(p.ticket, p.text, note=False, author=p.author or None)
         except RateLimitedError:
             raise  # certainly not posted: a plain retry later
         except UnavailableError as exc:
@@ -209,4 +213,4 @@ class ConfirmHandler:
             # The reply may have been posted: the journal re-runs the step, which re-reads the thread.
             raise AmbiguousWriteError(exc.service, "the reply got no clear answer and may have been posted; "
                                       "the thread is read again before anything is retried") from None
-        return {"message_id": message.id, "already": False}
+        return Confirmed(message.id, already=False)

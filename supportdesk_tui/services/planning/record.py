@@ -24,9 +24,10 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from supportdesk_tui.clients.errors import ApiError, NotFoundError
+from supportdesk_tui.domain.actions import PlanRecordWrite
 from supportdesk_tui.domain.boards import BoardList, Card
 from supportdesk_tui.domain.plan_cards import Trouble, WeekCard, moved_out, read_card, scan_plan_cards
 from supportdesk_tui.domain.plan_export import plan_from_dict, plan_to_dict
@@ -217,7 +218,7 @@ class PlanRecordService(RecordWriter):
         updated = replace(fresh, base=plan_to_dict(record.plan), revision=record.revision, card_id=found.card.id,
                           card_url=found.card.short_url or found.card.url, saved_by=record.saved_by,
                           saved_at=record.saved_at, conflicts=conflicts, parent=None, tag=record.tag, parent_tag="")
-        await asyncio.to_thread(self.context.store.save_plan_record, updated, plan_to_dict(plan), now)
+        await asyncio.to_thread(self.context.store.save_plan_record, updated, self._local_dict(plan), now)
         if not same_plan(plan, record.plan):
             await self.queue_write(week)  # this machine had changes the card lacks (e.g. a failed write)
         self._emit(week)
@@ -232,7 +233,7 @@ class PlanRecordService(RecordWriter):
             if row.problem:
                 self._emit(week)  # held: nothing is written until the person chooses
                 return
-            payload: dict[str, Any] = {"week": str(week), **({"migrate": True} if migrate else {})}
+            payload = PlanRecordWrite(str(week), migrate=True if migrate else None).to_json()
             await asyncio.to_thread(self.context.store.journal_add, RECORD_KIND, payload, self.context.clock.now(),
                                     None)
             self._queued.add(week)
@@ -297,7 +298,7 @@ class PlanRecordService(RecordWriter):
                 return None
             plan = apply_mine(local, conflicts_from_json(items), plan_from_dict(mine_raw))
             await asyncio.to_thread(self.context.store.save_plan_record, replace(row, conflicts={}),
-                                    plan_to_dict(plan), self.context.clock.now())
+                                    self._local_dict(plan), self.context.clock.now())
         self._emit(week)
         await self.queue_write(week)
         return plan
@@ -309,7 +310,7 @@ class PlanRecordService(RecordWriter):
 
     async def repair(self, week: IsoWeek) -> None:
         """Rewrite the week's card from this machine's copy (the person chose so), journaled."""
-        await self.context.journal.submit(RECORD_KIND, {"week": str(week), "choice": Choice.REPAIR.value})
+        await self.context.journal.submit(PlanRecordWrite(str(week), choice=Choice.REPAIR.value))
         self._emit(week)
 
     async def take_theirs(self, week: IsoWeek) -> bool:
@@ -327,7 +328,7 @@ class PlanRecordService(RecordWriter):
                           card_url=found.card.short_url or found.card.url, saved_by=record.saved_by,
                           saved_at=record.saved_at, read_at=now, conflicts={}, problem={}, parent=None,
                           tag=record.tag, parent_tag="")
-        await asyncio.to_thread(self.context.store.save_plan_record, updated, plan_to_dict(record.plan), now)
+        await asyncio.to_thread(self.context.store.save_plan_record, updated, self._local_dict(record.plan), now)
         self._emit(week)
         return True
 

@@ -1,10 +1,10 @@
 """``plan.record``: the journaled write of one week's plan to its card on the Support Epics board.
 
-Payload: ``{"week": "2026-W49"}``, plus ``"choice": "repair"`` when the person chose to rewrite a card
-that could not be trusted, or ``"migrate": true`` for a plan saved before plans lived on Trello (written
-only when the week has no card). The plan itself is not in the payload: the step reads the latest
-local copy when it runs, so one entry carries a whole burst of edits, and a replay after a crash
-writes what the person last saw.
+Payload (:class:`~supportdesk_tui.domain.actions.PlanRecordWrite`): the week, plus ``choice="repair"``
+when the person chose to rewrite a card that could not be trusted, or ``migrate`` for a plan saved
+before plans lived on Trello (written only when the week has no card). The plan itself is not in the
+payload: the step reads the latest local copy when it runs, so one entry carries a whole burst of
+edits, and a replay after a crash writes what the person last saw.
 
 Steps, each looking before it writes:
 
@@ -17,36 +17,35 @@ Steps, each looking before it writes:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Sequence
 
+from supportdesk_tui.domain.actions import PlanRecordWrite, PlansList, PlanWritten
 from supportdesk_tui.domain.planning import IsoWeek
-from supportdesk_tui.services.journal import StepFailed
+from supportdesk_tui.services.journal import Action, StepFailed, StepFn, StepResults
 from supportdesk_tui.services.planning.record import PlanRecordService
-from supportdesk_tui.services.planning.record_model import RECORD_KIND, Choice
+from supportdesk_tui.services.planning.record_model import Choice
 
 
-class PlanRecordHandler:
-    kind = RECORD_KIND
+class PlanRecordHandler(Action[PlanRecordWrite]):
+    payload_type = PlanRecordWrite
 
     def __init__(self, record: PlanRecordService) -> None:
         self.record = record
 
-    def steps(self, payload: Mapping[str, Any]) -> list[str]:
-        return ["list", "write"]
+    def steps(self, p: PlanRecordWrite) -> Sequence[StepFn[PlanRecordWrite]]:
+        return (self.list, self.write)
 
-    def describe(self, payload: Mapping[str, Any]) -> str:
-        what = "rewrite" if payload.get("choice") == Choice.REPAIR.value else "save"
-        return f"{what} the {payload.get('week', '?')} plan on Trello"
+    def describe(self, p: PlanRecordWrite) -> str:
+        return f"{'rewrite' if p.choice == Choice.REPAIR.value else 'save'} the {p.week} plan on Trello"
 
-    async def run_step(self, step: str, payload: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
-        trello = await self.record.context.trello()
-        if step == "list":
-            list_id = await self.record.find_list(trello, create=True)
-            if list_id is None:
-                raise StepFailed("the plans list could not be found or made on the Support Epics board")
-            return {"list_id": list_id}
-        week = IsoWeek.parse(str(payload["week"]))
-        choice = Choice(str(payload.get("choice", Choice.MERGE.value)))
-        return await self.record.write_week(week, str(done["list"]["list_id"]), choice,
-                                            migrate=bool(payload.get("migrate")))
+    async def list(self, p: PlanRecordWrite, done: StepResults) -> PlansList:
+        list_id = await self.record.find_list(await self.record.context.trello(), create=True)
+        if list_id is None:
+            raise StepFailed("the plans list could not be found or made on the Support Epics board")
+        return PlansList(list_id)
+
+    async def write(self, p: PlanRecordWrite, done: StepResults) -> PlanWritten:
+        choice = Choice(p.choice or Choice.MERGE.value)
+        result = await self.record.write_week(IsoWeek.parse(p.week), done.get("list", PlansList).list_id, choice,
+                                              migrate=bool(p.migrate))
+        return PlanWritten(**result)

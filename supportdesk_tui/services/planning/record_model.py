@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
+from supportdesk_tui.domain.journal import ActionKind
 from supportdesk_tui.domain.plan_cards import Trouble
 from supportdesk_tui.domain.plan_export import plan_from_dict
 from supportdesk_tui.domain.plan_merge import Conflict, Merge, Unit
@@ -18,7 +19,7 @@ from supportdesk_tui.domain.plan_record import PlanRecord, encode
 from supportdesk_tui.domain.planning import IsoWeek, Plan
 from supportdesk_tui.store import PlanRecordRow
 
-RECORD_KIND = "plan.record"
+RECORD_KIND = ActionKind.PLAN_RECORD
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 

@@ -81,7 +81,9 @@ class RecordWriter:
 
     @property
     def me(self) -> str:
-        return self.settings.team.me or "someone"
+        """Who saves, as the card and the conflict sentences name people: ``[team] me``, an address's
+        local part only (``ana@consultancy.example`` is ``ana``, as in the grid)."""
+        return (self.settings.team.me or "someone").split("@")[0]
 
     def _emit(self, week: IsoWeek | None, notice: str = "", severity: str = "information") -> None:
         for listener in list(self.listeners):
@@ -102,6 +104,10 @@ class RecordWriter:
     async def _row(self, week: IsoWeek) -> PlanRecordRow:
         row = await asyncio.to_thread(self.context.store.load_plan_record, str(week))
         return row or PlanRecordRow(str(week))
+
+    def _local_dict(self, plan: Plan) -> dict[str, Any]:
+        """A plan as the planning service stores it: with the config's team at save time (see its ``_fit``)."""
+        return {**plan_to_dict(plan), "team": list(self.settings.team.developers)}
 
     async def _local(self, week: IsoWeek) -> tuple[dict[str, Any] | None, Plan | None]:
         raw = await asyncio.to_thread(self.context.store.load_plan, str(week))
@@ -227,5 +233,5 @@ class RecordWriter:
                           card_url=card.short_url or card.url, saved_by=record.saved_by, saved_at=record.saved_at,
                           read_at=now, conflicts=conflicts, problem={}, parent=parent[0] if parent else None,
                           tag=record.tag, parent_tag=parent[1] if parent else "")
-        await asyncio.to_thread(self.context.store.save_plan_record, updated, plan_to_dict(plan), now)
+        await asyncio.to_thread(self.context.store.save_plan_record, updated, self._local_dict(plan), now)
 

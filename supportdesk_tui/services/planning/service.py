@@ -17,7 +17,8 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from supportdesk_tui.clients.errors import ApiError
-from supportdesk_tui.domain.boards import Board
+from supportdesk_tui.domain.actions import Confirmation, PlanPublish, PublishTarget
+from supportdesk_tui.domain.boards import Board, Member
 from supportdesk_tui.domain.customers import CustomerDirectory
 from supportdesk_tui.domain.plan_export import (
     confirmation_text,
@@ -29,13 +30,21 @@ from supportdesk_tui.domain.plan_export import (
 from supportdesk_tui.domain.plan_merge import merge_plans
 from supportdesk_tui.domain.planning import IsoWeek, Plan, WorkItem, start_from
 from supportdesk_tui.domain.planning_pool import Pool, build_pool
+from supportdesk_tui.domain.roster import (
+    KNOWLEDGE_WEEKS,
+    Knowledge,
+    fit_roster,
+    knowledge_from,
+    match_member,
+    member_sightings,
+    next_roster,
+)
 from supportdesk_tui.domain.rota import TriagePair, history_from_store, suggest_triage_pair, triage_pair_problems
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.journal import DONE, Outcome
 from supportdesk_tui.services.planning.actions import (
     CONFIRM_KIND,
-    PUBLISH_KIND,
     ConfirmHandler,
     PublishHandler,
     normalise,
@@ -140,6 +149,8 @@ class PlanningService:
         self._cache = _Cache()
         self._save_lock = asyncio.Lock()
         self._latest: dict[IsoWeek, tuple[Plan, Plan | None]] = {}  # week -> (newest plan, what it was edited from)
+        self._boards: dict[str, Board] = {}  # the last pool load's customer boards: card members, people
+        self._members: tuple[Member, ...] = ()
         context.journal.register(PublishHandler(context))
         context.journal.register(ConfirmHandler(context))
         self.record = PlanRecordService(context)  # the plan of record on Trello; this store is its cache
@@ -157,16 +168,41 @@ class PlanningService:
     def new_plan(self, week: IsoWeek) -> Plan:
         return Plan.new(week, self.settings.team.developers, holidays=self.settings.sla.holidays)
 
-    def _fit(self, plan: Plan) -> Plan:
-        """Follow config changes (team, holidays) made since the plan was saved."""
-        if plan.developers != tuple(self.settings.team.developers):
-            plan = plan.with_developers(self.settings.team.developers)
+    def _fit(self, plan: Plan, team_when_saved: list[str] | None = None) -> Plan:
+        """Follow config changes (team, holidays) made since the plan was saved; the week's own roster
+        changes (people added with N, removed with D) stay (see ``domain.roster.fit_roster``)."""
+        roster = fit_roster(plan.developers, self.settings.team.developers, team_when_saved)
+        if plan.developers != roster:
+            plan = plan.with_developers(roster)
         holidays = frozenset(d for d in self.settings.sla.holidays if d in plan.days)
         return plan if holidays == plan.holidays else plan.with_holidays(holidays)
 
     async def load_plan(self, week: IsoWeek) -> Plan | None:
         raw = await asyncio.to_thread(self.context.store.load_plan, str(week))
-        return self._fit(plan_from_dict(raw)) if raw is not None else None
+        if raw is None:
+            return None
+        team = raw.get("team")
+        return self._fit(plan_from_dict(raw), [str(d) for d in team] if isinstance(team, list) else None)
+
+    async def plan_history(self, week: IsoWeek, weeks: int = KNOWLEDGE_WEEKS) -> list[Plan]:
+        """The saved plans of the ``weeks`` weeks before ``week``, oldest first (weeks never saved are skipped)."""
+        past: list[IsoWeek] = []
+        for _ in range(weeks):
+            past.insert(0, (past[0] if past else week).prev())
+        plans = await asyncio.gather(*(self.load_plan(w) for w in past))
+        return [p for p in plans if p is not None]
+
+    async def knowledge(self, week: IsoWeek, roster: Iterable[str] = ()) -> Knowledge:
+        """Who worked for which customer before ``week``: the last 12 weeks' plans, and the team's people
+        who are members of finished cards on the boards the pool last loaded."""
+        history = await self.plan_history(week)
+        people = dict.fromkeys([*self.settings.team.developers, *roster, *(d for p in history for d in p.developers)])
+        lists = self.settings.trello.lists
+        return knowledge_from(history, member_sightings(self._boards, people, (lists.completed, lists.done)))
+
+    def match_member(self, name: str) -> Member | None:
+        """The Trello member a typed name means, among the members of the boards the pool last loaded."""
+        return match_member(name, self._members)
 
     async def open_week(self, week: IsoWeek, pool: Iterable[WorkItem] = ()) -> OpenedWeek:
         """The saved plan; else a copy of last week's (work still in the pool only); else an empty one."""
@@ -179,7 +215,7 @@ class PlanningService:
         previous = await self.load_plan(week.prev())
         if previous is not None:
             plan = start_from(previous, week, pool, holidays=self.settings.sla.holidays,
-                              developers=self.settings.team.developers, triage_pair=rota.pair)
+                              developers=next_roster(previous, self.settings.team.developers), triage_pair=rota.pair)
             return OpenedWeek(plan, "last week", f"Started from {week.prev()}'s plan (not saved until you change it).")
         return OpenedWeek(self.new_plan(week).with_triage_pair(rota.pair), "new")
 
@@ -203,7 +239,10 @@ class PlanningService:
                 if current is not None and edited_from is not None and not same_plan(current, edited_from):
                     latest = merge_plans(edited_from, current, latest).plan
                     self.record.changed(latest.week)
-                await asyncio.to_thread(self.context.store.save_plan, str(latest.week), plan_to_dict(latest), now)
+                # The config's developers at save time let a later config change apply without undoing the
+                # week's own roster changes (``_fit``).
+                data = {**plan_to_dict(latest), "team": list(self.settings.team.developers)}
+                await asyncio.to_thread(self.context.store.save_plan, str(latest.week), data, now)
             if latest.triage_pair is not None:
                 await self._save_rota(latest.week, latest.triage_pair)
         await self.record.queue_write(plan.week)
@@ -241,6 +280,9 @@ class PlanningService:
             if failure is not None:
                 raise failure  # nothing at all could be read: the screen says Trello is unreachable
         items = build_pool(customers, boards, epics, self.settings.trello.lists)
+        self._boards = boards
+        self._members = tuple({m.id: m for b in [*boards.values(), *([epics] if epics else [])]
+                               for m in b.members}.values())
         return Pool(tuple(items), self.context.clock.now(), tuple(problems))
 
     # --- the rota -------------------------------------------------------------------------------
@@ -349,8 +391,8 @@ class PlanningService:
         targets = publish_targets(plan, pool, self.settings)
         if not targets:
             return PublishReport(None)
-        payload = {"week": str(plan.week), "run": uuid.uuid4().hex, "targets": targets}
-        outcome = await self.context.journal.submit(PUBLISH_KIND, payload)
+        payload = PlanPublish(str(plan.week), uuid.uuid4().hex, tuple(PublishTarget.from_json(t) for t in targets))
+        outcome = await self.context.journal.submit(payload)
         return report_from(outcome, len(planned_cards(plan, pool)))
 
     async def confirmation_drafts(self, plan: Plan, pool: Iterable[WorkItem] = ()) -> list[ConfirmationDraft]:
@@ -398,9 +440,8 @@ class PlanningService:
         """Journaled ``plan.confirm``: a public reply on the draft's ticket, unless already sent."""
         if draft.ticket is None or draft.sent_on is not None:
             return None
-        payload = {"week": str(week), "customer": draft.customer, "ticket": draft.ticket.number,
-                   "text": draft.text, "author": self.settings.team.me}
-        return await self.context.journal.submit(CONFIRM_KIND, payload, ticket=draft.ticket.number)
+        payload = Confirmation(str(week), draft.customer, draft.ticket.number, draft.text, self.settings.team.me)
+        return await self.context.journal.submit(payload, ticket=draft.ticket.number)
 
     def markdown(self, plan: Plan, pool: Iterable[WorkItem] = ()) -> str:
         """The whole week as ``plan export --format md`` prints it (for the clipboard)."""

@@ -9,21 +9,24 @@ it half-done either.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TypeVar
 
+from supportdesk_tui.domain.actions import Assigned, Close, FixNow, Note, PrioritySet, Snapshot, TimeboxStarted, Urgent
+from supportdesk_tui.domain.journal import ActionPayload, At, Posted, StateSet
 from supportdesk_tui.domain.triage_text import urgent_note
 from supportdesk_tui.services.context import ServiceContext
-from supportdesk_tui.services.journal import tried_before
+from supportdesk_tui.services.journal import Action, StepFn, StepResults
 from supportdesk_tui.services.triage.marks import TriageMarks
 from supportdesk_tui.services.triage.steps import check_ticket, post_once, set_state_once
 
 URGENT_PRIORITY = "high"  # UNCONFIRMED: v1 documents only low/high; "urgent" is inferred from v2
+P = TypeVar("P", bound=ActionPayload)
 
 
-class _Handler:
-    kind = ""
+class TriageAction(Action[P]):
+    """A triage handler: the context (clients, store, clock) and the local marks."""
 
     def __init__(self, ctx: ServiceContext, marks: TriageMarks) -> None:
         self.ctx = ctx
@@ -33,106 +36,116 @@ class _Handler:
         return self.ctx.clock.now()
 
 
-class FixNowHandler(_Handler):
+class FixNowHandler(TriageAction[FixNow]):
     """Assign the ticket to me and start the timebox (shown on the row; a nudge when it runs out)."""
 
-    kind = "fix_now"
+    payload_type = FixNow
 
-    def steps(self, payload: Mapping[str, Any]) -> list[str]:
-        return ["check", "assign", "timebox"]
+    def steps(self, p: FixNow) -> Sequence[StepFn[FixNow]]:
+        return (self.check, self.assign, self.timebox)
 
-    def describe(self, payload: Mapping[str, Any]) -> str:
-        return f"fix now #{payload['number']}"
+    def describe(self, p: FixNow) -> str:
+        return f"fix now #{p.number}"
 
-    async def run_step(self, step: str, payload: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
-        number = int(payload["number"])
-        if step == "check":
-            return await check_ticket(await self.ctx.groove(), payload)
-        if step == "assign":
-            me = str(payload["me"])
-            if (done["check"].get("assignee") or "").casefold() == me.casefold():
-                return {"already": True}
-            await (await self.ctx.groove()).set_assignee(number, me)
-            return {"already": False}
-        if step == "timebox":
-            start = self._now()
-            await asyncio.to_thread(self.marks.start_timebox, number, start, float(payload["hours"]))
-            return {"start": start.isoformat()}
-        raise LookupError(f"fix_now has no step {step!r}")
+    def confirm(self, p: FixNow, done: StepResults) -> str:
+        already = " (it was already yours)" if done.get("assign", Assigned).already else ""
+        return f"#{p.number} is yours{already}: {float(p.hours):g}-hour timebox started."
+
+    async def check(self, p: FixNow, done: StepResults) -> Snapshot:
+        return await check_ticket(await self.ctx.groove(), p)
+
+    async def assign(self, p: FixNow, done: StepResults) -> Assigned:
+        if (done.get("check", Snapshot).assignee or "").casefold() == p.me.casefold():
+            return Assigned(already=True)
+        await (await self.ctx.groove()).set_assignee(p.number, p.me)
+        return Assigned(already=False)
+
+    async def timebox(self, p: FixNow, done: StepResults) -> TimeboxStarted:
+        start = self._now()
+        await asyncio.to_thread(self.marks.start_timebox, p.number, start, float(p.hours))
+        return TimeboxStarted(start)
 
 
-class UrgentHandler(_Handler):
+class UrgentHandler(TriageAction[Urgent]):
     """Priority high, the reason as a private note, the row marked as business impact."""
 
-    kind = "urgent"
+    payload_type = Urgent
 
-    def steps(self, payload: Mapping[str, Any]) -> list[str]:
-        return ["check", "priority", "note", "mark"]
+    def steps(self, p: Urgent) -> Sequence[StepFn[Urgent]]:
+        return (self.check, self.priority, self.note, self.mark)
 
-    def describe(self, payload: Mapping[str, Any]) -> str:
-        return f"urgent #{payload['number']}"
+    def describe(self, p: Urgent) -> str:
+        return f"urgent #{p.number}"
 
-    async def run_step(self, step: str, payload: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
-        number = int(payload["number"])
-        if step == "check":
-            return await check_ticket(await self.ctx.groove(), payload)
-        if step == "priority":
-            await (await self.ctx.groove()).set_priority(number, URGENT_PRIORITY)
-            return {"priority": URGENT_PRIORITY}
-        if step == "note":
-            return await post_once(await self.ctx.groove(), number, urgent_note(payload["reason"]), note=True,
-                                   author=payload.get("me"), look=tried_before(done, "note"))
-        if step == "mark":
-            await asyncio.to_thread(self.marks.mark_urgent, number, str(payload["reason"]))
-            return {"at": self._now().isoformat()}
-        raise LookupError(f"urgent has no step {step!r}")
+    def confirm(self, p: Urgent, done: StepResults) -> str:
+        return f"#{p.number} marked urgent (priority high); the reason is noted on the ticket."
+
+    async def check(self, p: Urgent, done: StepResults) -> Snapshot:
+        return await check_ticket(await self.ctx.groove(), p)
+
+    async def priority(self, p: Urgent, done: StepResults) -> PrioritySet:
+        await (await self.ctx.groove()).set_priority(p.number, URGENT_PRIORITY)
+        return PrioritySet(URGENT_PRIORITY)
+
+    async def note(self, p: Urgent, done: StepResults) -> Posted:
+        return await post_once(await self.ctx.groove(), p.number, urgent_note(p.reason), note=True, author=p.me,
+                               look=done.tried_before("note"))
+
+    async def mark(self, p: Urgent, done: StepResults) -> At:
+        await asyncio.to_thread(self.marks.mark_urgent, p.number, p.reason)
+        return At(self._now())
 
 
-class CloseHandler(_Handler):
+class CloseHandler(TriageAction[Close]):
     """An optional public reply (sent once), then closed; recorded as fixed."""
 
-    kind = "close"
+    payload_type = Close
 
-    def steps(self, payload: Mapping[str, Any]) -> list[str]:
-        return ["check", *(["reply"] if payload.get("reply") else []), "state", "record"]
+    def steps(self, p: Close) -> Sequence[StepFn[Close]]:
+        return (self.check, *((self.reply,) if p.reply else ()), self.state, self.record)
 
-    def describe(self, payload: Mapping[str, Any]) -> str:
-        return f"close #{payload['number']}" + (" with a reply" if payload.get("reply") else "")
+    def describe(self, p: Close) -> str:
+        return f"close #{p.number}" + (" with a reply" if p.reply else "")
 
-    async def run_step(self, step: str, payload: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
-        number = int(payload["number"])
-        if step == "check":
-            return await check_ticket(await self.ctx.groove(), payload)
-        if step == "reply":
-            return await post_once(await self.ctx.groove(), number, str(payload["reply"]), note=False,
-                                   author=payload.get("me"), look=tried_before(done, "reply"))
-        if step == "state":
-            return await set_state_once(await self.ctx.groove(), number, "closed", look=tried_before(done, "state"))
-        if step == "record":
-            return await asyncio.to_thread(self._record, number)
-        raise LookupError(f"close has no step {step!r}")
+    def confirm(self, p: Close, done: StepResults) -> str:
+        replied = f"; reply sent to {p.email or 'the customer'}" if "reply" in done else ""
+        return f"#{p.number} closed as fixed{replied}."
 
-    def _record(self, number: int) -> dict[str, Any]:
+    async def check(self, p: Close, done: StepResults) -> Snapshot:
+        return await check_ticket(await self.ctx.groove(), p)
+
+    async def reply(self, p: Close, done: StepResults) -> Posted:
+        return await post_once(await self.ctx.groove(), p.number, p.reply, note=False, author=p.me,
+                               look=done.tried_before("reply"))
+
+    async def state(self, p: Close, done: StepResults) -> StateSet:
+        return await set_state_once(await self.ctx.groove(), p.number, "closed", look=done.tried_before("state"))
+
+    async def record(self, p: Close, done: StepResults) -> At:
+        return await asyncio.to_thread(self._record, p.number)
+
+    def _record(self, number: int) -> At:
         now = self._now()
         self.ctx.store.record_outcome(number, "fixed", now)
         self.ctx.store.observe_state(number, "closed", now)
         self.marks.forget_ticket(number)
-        return {"at": now.isoformat()}
+        return At(now)
 
 
-class NoteHandler(_Handler):
+class NoteHandler(TriageAction[Note]):
     """A private note (posted once: a retry looks for the same text in the thread first)."""
 
-    kind = "note"
+    payload_type = Note
 
-    def steps(self, payload: Mapping[str, Any]) -> list[str]:
-        return ["note"]
+    def steps(self, p: Note) -> Sequence[StepFn[Note]]:
+        return (self.note,)
 
-    def describe(self, payload: Mapping[str, Any]) -> str:
-        return f"note on #{payload['number']}"
+    def describe(self, p: Note) -> str:
+        return f"note on #{p.number}"
 
-    async def run_step(self, step: str, payload: Mapping[str, Any], done: Mapping[str, Any]) -> Any:
-        if step == "note":
-            return await post_once(await self.ctx.groove(), int(payload["number"]), str(payload["text"]),
-                                   note=True, author=payload.get("me"), look=tried_before(done, "note"))
-        raise LookupError(f"note has no step {step!r}")
+    def confirm(self, p: Note, done: StepResults) -> str:
+        return f"Private note added to #{p.number}."
+
+    async def note(self, p: Note, done: StepResults) -> Posted:
+        return await post_once(await self.ctx.groove(), p.number, p.text, note=True, author=p.me,
+                               look=done.tried_before("note"))

@@ -11,29 +11,38 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
+from supportdesk_tui.domain.actions import Backlog, Close, FixNow, Note, TicketAction, Urgent
 from supportdesk_tui.domain.customers import Customer
+from supportdesk_tui.domain.journal import ActionKind, JournalStatus
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.domain.triage_text import card_description, default_reply, format_timebox, one_line
 from supportdesk_tui.services.config_write import ConfigWriteError, add_email_domain
 from supportdesk_tui.services.context import ServiceContext
-from supportdesk_tui.services.journal import DONE, FAILED, PENDING, UNDONE, Outcome
+from supportdesk_tui.services.journal import DONE, PENDING, UNDONE, Outcome
 from supportdesk_tui.services.triage.actions import CloseHandler, FixNowHandler, NoteHandler, UrgentHandler
-from supportdesk_tui.services.triage.backlog import EXISTING, REVIVED, BacklogHandler
+from supportdesk_tui.services.triage.backlog import BacklogHandler
 from supportdesk_tui.services.triage.marks import TriageMarks
 from supportdesk_tui.services.triage.undo import UNDOABLE, UndoHandler, plan_undo, written_nothing
 
-TRIAGE_KINDS = ("backlog", "fix_now", "urgent", "close", "note")
-REFUSED = "refused"
-PENDING_WORDS = {"backlog": "backlog queued", "fix_now": "fix now queued", "urgent": "urgent queued",
-                 "close": "close queued", "note": "note queued", "undo": "undo queued"}
+TRIAGE_KINDS = (ActionKind.BACKLOG, ActionKind.FIX_NOW, ActionKind.URGENT, ActionKind.CLOSE, ActionKind.NOTE)
+class Refusal(StrEnum):
+    """A TriageResult status beside the journal's: refused before anything was written."""
+
+    REFUSED = "refused"
+
+
+REFUSED = Refusal.REFUSED
+PENDING_WORDS = {kind.value: f"{kind.words} queued" for kind in (*TRIAGE_KINDS, ActionKind.UNDO)}
 
 
 @dataclass(frozen=True, slots=True)
 class TriageResult:
     """What the UI shows after a triage key: ``status`` is done, pending (queued), failed or refused."""
 
-    status: str
+    status: JournalStatus | Refusal
     message: str
     kind: str
     number: int | None = None
@@ -115,79 +124,81 @@ class TriageService:
         self.directory.add_domain(customer_name, domain)
         if not added:
             return f"{domain} was already listed for {customer_name} in {path}."
-        return f"Remembered {domain} for {customer_name} in {path} (the old file is kept as {path.name}.bak)."
+        return f"Remembered {domain} for {customer_name} in {path}."
 
     # --- actions -----------------------------------------------------------------------------------
-    def _base(self, ticket: Ticket) -> dict[str, object]:
+    def _base(self, ticket: Ticket) -> dict[str, Any]:
+        """The fields every triage payload shares (see :class:`TicketAction`)."""
         return {"number": ticket.number, "me": self.me, "seen_assignee": ticket.assignee,
                 "seen_state": ticket.state}
+
+    async def _submit(self, payload: TicketAction) -> TriageResult:
+        return self._result(await self.context.journal.submit(payload, ticket=payload.number))
 
     async def backlog(self, ticket: Ticket, customer_name: str, title: str) -> TriageResult:
         customer = self.directory.by_name(customer_name)
         if customer is None:
-            return self._refused("backlog", ticket, f"No customer named {customer_name!r} in the config.")
+            return self._refused(ActionKind.BACKLOG, ticket, f"No customer named {customer_name!r} in the config.")
         problem = self.board_problem(customer)
         if problem is not None:
-            return self._refused("backlog", ticket, problem)
+            return self._refused(ActionKind.BACKLOG, ticket, problem)
         title = one_line(title)
         if not title:
-            return self._refused("backlog", ticket, "The card needs a title.")
-        payload = {**self._base(ticket), "customer": customer.name, "board": customer.trello_board,
-                   "list_name": self.list_name, "title": title, "desc": self.card_description(ticket, customer),
-                   "ticket_url": self.ticket_url(ticket.number), "state": self.settings.triage.backlog_state}
-        return self._result(await self.context.journal.submit("backlog", payload, ticket=ticket.number), payload)
+            return self._refused(ActionKind.BACKLOG, ticket, "The card needs a title.")
+        return await self._submit(Backlog(
+            **self._base(ticket), customer=customer.name, board=customer.trello_board, list_name=self.list_name,
+            title=title, desc=self.card_description(ticket, customer), ticket_url=self.ticket_url(ticket.number),
+            state=self.settings.triage.backlog_state))
 
     async def fix_now(self, ticket: Ticket) -> TriageResult:
         if not self.me:
-            return self._refused("fix_now", ticket, "Set team.me in the config to your Groove agent email first.")
-        payload = {**self._base(ticket), "hours": self.settings.triage.timebox_hours}
-        return self._result(await self.context.journal.submit("fix_now", payload, ticket=ticket.number), payload)
+            return self._refused(ActionKind.FIX_NOW, ticket,
+                                 "Set team.me in the config to your Groove agent email first.")
+        return await self._submit(FixNow(**self._base(ticket), hours=self.settings.triage.timebox_hours))
 
     async def urgent(self, ticket: Ticket, reason: str) -> TriageResult:
         reason = one_line(reason)
         if not reason:
-            return self._refused("urgent", ticket, "Say in a few words why it hurts the customer's business.")
-        payload = {**self._base(ticket), "reason": reason}
-        return self._result(await self.context.journal.submit("urgent", payload, ticket=ticket.number), payload)
+            return self._refused(ActionKind.URGENT, ticket, "Say in a few words why it hurts the customer's business.")
+        return await self._submit(Urgent(**self._base(ticket), reason=reason))
 
     async def close(self, ticket: Ticket, reply: str | None) -> TriageResult:
-        payload = {**self._base(ticket), "reply": (reply or "").strip(), "email": ticket.customer_email}
-        return self._result(await self.context.journal.submit("close", payload, ticket=ticket.number), payload)
+        return await self._submit(Close(**self._base(ticket), reply=(reply or "").strip(),
+                                        email=ticket.customer_email))
 
     async def note(self, ticket: Ticket, text: str) -> TriageResult:
         if not text.strip():
-            return self._refused("note", ticket, "An empty note was not added.")
-        payload = {**self._base(ticket), "text": text.strip()}
-        return self._result(await self.context.journal.submit("note", payload, ticket=ticket.number), payload)
+            return self._refused(ActionKind.NOTE, ticket, "An empty note was not added.")
+        return await self._submit(Note(**self._base(ticket), text=text.strip()))
 
     async def undo(self) -> TriageResult:
         """Undo the newest triage action (or drop it from the queue if it has not written anything yet)."""
         entries = await asyncio.to_thread(self.context.store.journal_entries, None, 200)
-        target = next((e for e in entries if e.kind in (*TRIAGE_KINDS, "undo")), None)
+        target = next((e for e in entries if e.kind in (*TRIAGE_KINDS, ActionKind.UNDO)), None)
         if target is None:
-            return TriageResult(REFUSED, "Nothing to undo yet.", "undo")
+            return TriageResult(REFUSED, "Nothing to undo yet.", ActionKind.UNDO)
         number = target.ticket
-        what = self.context.journal.handler(target.kind).describe(target.payload)
-        if target.kind == "undo":
+        what = self.context.journal.describe(target)
+        if target.kind == ActionKind.UNDO:
             return TriageResult(REFUSED, f"The last action was an undo ({what}); there is nothing newer to undo.",
-                                "undo", number)
+                                ActionKind.UNDO, number)
         if target.status == UNDONE:
-            return TriageResult(REFUSED, f"The last action ({what}) was already undone.", "undo", number)
+            return TriageResult(REFUSED, f"The last action ({what}) was already undone.", ActionKind.UNDO, number)
         if target.status == PENDING:
             if await self.context.journal.cancel(target.id, written_nothing, "cancelled by undo before it ran"):
-                return TriageResult(DONE, f"Cancelled the queued {what}: nothing had been sent.", "undo", number)
+                return TriageResult(DONE, f"Cancelled the queued {what}: nothing had been sent.", ActionKind.UNDO,
+                                    number)
             latest = await asyncio.to_thread(self.context.store.journal_get, target.id)
             if latest is None or latest.status == PENDING:
-                return TriageResult(REFUSED, f"{what} is still in progress; undo it once it has finished.", "undo",
-                                    number)
+                return TriageResult(REFUSED, f"{what} is still in progress; undo it once it has finished.",
+                                    ActionKind.UNDO, number)
             target = latest  # it finished while we waited for it: undo it like any other
-        if target.kind not in UNDOABLE and target.kind != "note":
-            return TriageResult(REFUSED, f"The last action ({what}) cannot be undone here.", "undo", number)
+        if target.kind not in UNDOABLE and target.kind != ActionKind.NOTE:
+            return TriageResult(REFUSED, f"The last action ({what}) cannot be undone here.", ActionKind.UNDO, number)
         payload, why = plan_undo(target, self.me)
         if payload is None:
-            return TriageResult(REFUSED, why, "undo", number)
-        outcome = await self.context.journal.submit("undo", payload, ticket=number)
-        return self._result(outcome, payload)
+            return TriageResult(REFUSED, why, ActionKind.UNDO, number)
+        return self._result(await self.context.journal.submit(payload, ticket=number))
 
     # --- marks the Inbox shows ---------------------------------------------------------------------
     def row_mark(self, number: int, now: datetime) -> str:
@@ -215,47 +226,13 @@ class TriageService:
     def _refused(self, kind: str, ticket: Ticket, why: str) -> TriageResult:
         return TriageResult(REFUSED, why, kind, ticket.number)
 
-    def _result(self, outcome: Outcome, payload: dict[str, object]) -> TriageResult:
-        number = outcome.ticket
+    def _result(self, outcome: Outcome) -> TriageResult:
+        """The toast's sentence: the handler's own once done, the journal's when queued or failed."""
         if outcome.status == PENDING:
             text = (f"Queued: {outcome.message}. It will finish by itself when the service answers "
                     f"({self.context.journal.pending_count} action(s) waiting).")
-        elif outcome.status == FAILED:
-            text = outcome.message
+        elif outcome.status == DONE:
+            text = outcome.confirmation or outcome.message
         else:
-            text = self._done_text(outcome, payload)
-        return TriageResult(outcome.status, text, outcome.kind, number, outcome.entry_id)
-
-    def _done_text(self, outcome: Outcome, payload: dict[str, object]) -> str:
-        n, done = outcome.ticket, outcome.done
-        if outcome.kind == "backlog":
-            card = done["card"]
-            where = f"{payload['customer']} › {payload['list_name']}"
-            state = f"ticket {payload['state']}"
-            if card["origin"] == EXISTING:
-                return (f"#{n}: {payload['customer']}'s board already had a card for it ({card['url']}); linked "
-                        f"that one instead of making another; {state}.")
-            if card["origin"] == REVIVED:
-                return f"#{n} backlogged: restored its archived card in {where} ({card['url']}); {state}."
-            return f"#{n} backlogged: card in {where} ({card['url']}); {state}."
-        if outcome.kind == "fix_now":
-            hours = float(str(payload["hours"]))
-            already = " (it was already yours)" if done["assign"].get("already") else ""
-            return f"#{n} is yours{already}: {hours:g}-hour timebox started."
-        if outcome.kind == "urgent":
-            return f"#{n} marked urgent (priority high); the reason is noted on the ticket."
-        if outcome.kind == "close":
-            replied = f"; reply sent to {payload.get('email') or 'the customer'}" if "reply" in done else ""
-            return f"#{n} closed as fixed{replied}."
-        if outcome.kind == "note":
-            return f"Private note added to #{n}."
-        if outcome.kind == "undo":
-            undone = ", ".join(str(x) for x in _items(payload.get("undo")))
-            cannot = "; ".join(str(x) for x in _items(payload.get("cannot")))
-            what = str(payload["target_kind"]).replace("_", " ")
-            return f"Undid the {what} of #{n}: {undone}." + (f" Cannot be undone: {cannot}." if cannot else "")
-        return outcome.message
-
-
-def _items(value: object) -> list[object]:
-    return list(value) if isinstance(value, list | tuple) else []
+            text = outcome.message
+        return TriageResult(outcome.status, text, outcome.kind, outcome.ticket, outcome.entry_id)

@@ -8,9 +8,11 @@ whenever an earlier attempt may have posted already.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, TypeVar
 
+from supportdesk_tui.domain.actions import Snapshot, TicketAction
+from supportdesk_tui.domain.journal import Posted, StateSet
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.domain.triage_text import find_message
 from supportdesk_tui.services.journal import StepFailed, ambiguous_write
@@ -34,19 +36,18 @@ async def both(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]:
         raise
 
 
-def snapshot(ticket: Ticket) -> dict[str, Any]:
+def snapshot(ticket: Ticket) -> Snapshot:
     """What undo needs to put back, and what it checks has not changed since."""
-    return {"state": ticket.state, "assignee": ticket.assignee, "priority": ticket.priority,
-            "updated_at": ticket.updated_at.isoformat()}
+    return Snapshot(ticket.state, ticket.assignee, ticket.priority, ticket.updated_at.isoformat())
 
 
-def check_open(ticket: Ticket, payload: Mapping[str, Any]) -> dict[str, Any]:
+def check_open(ticket: Ticket, payload: TicketAction) -> Snapshot:
     """Refuse to act on a ticket someone else closed or took since the user saw it."""
     n = ticket.number
     if not ticket.is_open:
         raise StepFailed(f"#{n} is already {ticket.state} (someone got there first); nothing was done")
-    me = str(payload.get("me") or "").casefold()
-    seen = str(payload.get("seen_assignee") or "").casefold()
+    me = (payload.me or "").casefold()
+    seen = (payload.seen_assignee or "").casefold()
     now = (ticket.assignee or "").casefold()
     if now and now not in (me, seen):
         raise StepFailed(f"#{n} was assigned to {ticket.assignee} meanwhile; nothing was done "
@@ -54,12 +55,12 @@ def check_open(ticket: Ticket, payload: Mapping[str, Any]) -> dict[str, Any]:
     return snapshot(ticket)
 
 
-async def check_ticket(groove: GrooveClient, payload: Mapping[str, Any]) -> dict[str, Any]:
-    return check_open(await groove.get_ticket(int(payload["number"])), payload)
+async def check_ticket(groove: GrooveClient, payload: TicketAction) -> Snapshot:
+    return check_open(await groove.get_ticket(payload.number), payload)
 
 
 async def post_once(groove: GrooveClient, number: int, text: str, *, note: bool, author: str | None,
-                    look: bool, contains: str | None = None) -> dict[str, Any]:
+                    look: bool, contains: str | None = None) -> Posted:
     """Post a note or reply unless ``look`` finds one an earlier attempt already posted.
 
     ``contains`` matches a note by a unique piece (a card URL); otherwise the whole text must match.
@@ -68,18 +69,18 @@ async def post_once(groove: GrooveClient, number: int, text: str, *, note: bool,
         thread = await groove.list_messages(number)
         hit = find_message(thread, note=note, contains=contains, equals=None if contains else text)
         if hit is not None:
-            return {"id": hit.id, "found": True}
+            return Posted(hit.id, found=True)
     what = "posting the note" if note else "sending the reply"
     message = await ambiguous_write(what, groove.post_message(number, text, note=note, author=author or None))
-    return {"id": message.id, "found": False}
+    return Posted(message.id, found=False)
 
 
-async def set_state_once(groove: GrooveClient, number: int, state: str, *, look: bool) -> dict[str, Any]:
+async def set_state_once(groove: GrooveClient, number: int, state: str, *, look: bool) -> StateSet:
     """PUT the state; on a retry read it first, so a PUT that landed before a crash is not sent again.
 
     The PUT is idempotent anyway; reading first keeps "the state was set once" literally true.
     """
     if look and await groove.get_state(number) == state:
-        return {"state": state, "found": True}
+        return StateSet(state, found=True)
     await groove.set_state(number, state)
-    return {"state": state}
+    return StateSet(state)

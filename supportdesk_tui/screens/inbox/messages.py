@@ -1,4 +1,4 @@
-"""Messages the screens' workers post: workers fetch, handlers touch widgets."""
+"""Messages the Inbox's workers post: workers fetch, handlers touch widgets."""
 
 from __future__ import annotations
 

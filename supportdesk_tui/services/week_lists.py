@@ -1,0 +1,86 @@
+"""Which list is "Done" this week, on the customer boards and the Support Epics board.
+
+``[trello] lists.done`` may be a week pattern (``Done {week}``): then every ISO week has its own Done
+list, made at the right end of a board when the first card goes there, and past weeks' lists stay. A
+plain name is the same list every week, as before. :class:`BoardsService` gets these from this mixin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from supportdesk_tui.domain.boards import Board
+from supportdesk_tui.domain.cadence import is_week_pattern, week_list_name
+from supportdesk_tui.domain.epics import SyncLists
+from supportdesk_tui.domain.planning import IsoWeek
+from supportdesk_tui.services.context import ServiceContext
+from supportdesk_tui.services.journal import ambiguous_write
+
+if TYPE_CHECKING:
+    from supportdesk_tui.clients.trello.facade import TrelloClient
+    from supportdesk_tui.config.schema import ListNames
+
+
+class BoardsError(Exception):
+    """Something the user can fix (a list missing on a board, no epics board configured); the text says what."""
+
+    kind = "boards"  # lets the screens' describe_error show the text as is
+
+
+class WeekLists:
+    context: ServiceContext
+    _names: ListNames
+    _boards: dict[str, Any]  # the service's board cache (a board reloads after a list is made on it)
+
+    def cached(self, board_id: str) -> Board | None:
+        raise NotImplementedError
+
+    @property
+    def lists(self) -> SyncLists:
+        """The list names the sync works with; the Done list is this week's when ``lists.done`` is a pattern."""
+        names, done = self._names, self.done_name()
+        return SyncLists(up_next=names.up_next, completed=names.completed, done=done,
+                         epics_target=names.up_next, epics_done=done,
+                         done_pattern=names.done if self.done_per_week else "")
+
+    def this_week(self) -> IsoWeek:
+        """The current ISO week in the team's zone (``sla.timezone``)."""
+        return IsoWeek.of(self.context.clock.now().astimezone(ZoneInfo(self.context.settings.sla.timezone)).date())
+
+    def done_name(self, week: IsoWeek | None = None) -> str:
+        """The Done list's name for ``week`` (this week by default); a plain name is the same every week."""
+        return week_list_name(self._names.done, week or self.this_week())
+
+    @property
+    def done_per_week(self) -> bool:
+        return is_week_pattern(self._names.done)
+
+    async def ensure_list(self, trello: TrelloClient, board_id: str, name: str) -> str:
+        """The id of the board's open list called ``name``, made at the right end of the board if missing.
+
+        Looks at the board's lists afresh before creating, so a retry after a lost answer (or another
+        copy of the app that made it meanwhile) finds it instead of making a second one.
+        """
+        for lst in await trello.board_lists(board_id):
+            if lst.name.strip().casefold() == name.strip().casefold():
+                return lst.id
+        made = await ambiguous_write(f"making the list “{name}”", trello.create_list(board_id, name, pos="bottom"))
+        hit = self._boards.get(board_id)
+        if hit is not None:  # the cached board gains the list; its cards stay as they were, so the next poll
+            # still sees the card's move (Up next -> Done) and turns it into Support Epics sync work
+            self._boards[board_id] = replace(hit, board=replace(hit.board, lists=(*hit.board.lists, made)))
+        return made.id
+
+    def done_list(self, board_id: str) -> str:
+        """The id of this week's Done list on the board; "" when it is a week's list still to be made."""
+        board = self.cached(board_id)
+        name = self.done_name()
+        found = board.list_named(name) if board else None
+        if found is not None:
+            return found.id
+        if self.done_per_week and board is not None:
+            return ""  # made on the board when the first card goes there
+        raise BoardsError(f"The board has no list named “{name}” ([trello] lists.done).")
+
