@@ -2,8 +2,8 @@
 
 Goals: loading 6 boards costs 6 requests, in time close to the round-trip bound (6 x latency:
 every py-trello call runs on one worker thread, so requests go one after another); an unchanged poll
-costs 1 request per board. The first poll of a board also sets its change baseline (the load carries no
-action id), so it costs 2 requests once; that line is printed too. bench_trello_boards.py measures the
+costs 1 request per board, from the very first poll (the load brings the board's change baseline in the
+same answer); that first poll is printed too. bench_trello_boards.py measures the
 facade alone; this one goes through the service's cache and polling.
 Run: .venv/bin/python benchmarks/bench_boards.py [--boards 6] [--cards 200] [--latency-ms 100]
 """
@@ -58,7 +58,7 @@ async def figures(server: FakeServer, fake: TrelloFake, board_ids: list[str], la
             print(f"load {n} boards ({cards} cards): {requests} requests (goal {n}), {elapsed * 1000:.0f} ms vs "
                   f"round-trip bound {bound:.0f} ms (ratio {elapsed * 1000 / bound:.2f})")
             _, requests, elapsed = await timed(server, boards.refresh_many(board_ids))
-            print(f"first poll (sets the change baseline, reloads once): {requests} requests "
+            print(f"first poll after the load (baseline came with it, goal 1 per board): {requests} requests "
                   f"({requests / n:.1f} per board), {elapsed * 1000:.0f} ms")
             polls = []
             for _ in range(3):

@@ -24,6 +24,7 @@ from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.inbox.screen import InboxScreen
 from supportdesk_tui.services.container import Services
+from supportdesk_tui.services.journal import Outcome
 from supportdesk_tui.themes import HOUSE_THEME, PROJECTOR_THEME
 
 
@@ -38,6 +39,12 @@ def _planning_screen(desk: Desk) -> Screen[Any]:
     from supportdesk_tui.screens.planning.screen import PlanningScreen
 
     return PlanningScreen(desk)
+
+
+def _standup_screen(desk: Desk) -> Screen[Any]:
+    from supportdesk_tui.screens.standup.screen import StandupScreen
+
+    return StandupScreen(desk)
 
 
 def escape_markdown(text: str) -> str:
@@ -56,6 +63,7 @@ class SupportDeskApp(App[None]):
         Binding("1", "show_mode('inbox')", "Inbox", id="app.inbox", tooltip="The Groove queue"),
         Binding("2", "show_mode('boards')", "Boards", id="app.boards", tooltip="Customers' Trello boards"),
         Binding("3", "show_mode('planning')", "Planning", id="app.planning", tooltip="Monday planning grid"),
+        Binding("4", "show_mode('standup')", "Standup", id="app.standup", tooltip="The daily stand-up"),
         Binding("r", "refresh_screen", "Refresh", id="app.refresh", tooltip="Refresh this screen now"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="All keys of this screen"),
         Binding("q", "request_quit", "Quit", id="app.quit", tooltip="Quit (asks if an action is in flight)"),
@@ -66,9 +74,11 @@ class SupportDeskApp(App[None]):
         self.settings = settings
         self.services = services
         self.clock = clock
+        services.journal.on_earlier = self._earlier_finished
         self.add_mode("inbox", lambda: InboxScreen(self))
         self.add_mode("boards", lambda: _boards_screen(self))
         self.add_mode("planning", lambda: _planning_screen(self))
+        self.add_mode("standup", lambda: _standup_screen(self))
         self.register_theme(HOUSE_THEME)
         self.register_theme(PROJECTOR_THEME)
         self.theme = HOUSE_THEME.name
@@ -89,11 +99,16 @@ class SupportDeskApp(App[None]):
     @work(group="journal-resume", exit_on_error=False)
     async def _resume_journal(self) -> None:
         for outcome in await self.services.resume_journal() or ():
-            if outcome.status is JournalStatus.DONE:
-                self.notify(outcome.message, title="Finished an earlier action", markup=False)
-            elif outcome.status is JournalStatus.FAILED:
-                self.notify(outcome.message, title="An earlier action failed", severity="error", markup=False,
-                            timeout=15)
+            self._earlier_finished(outcome)
+
+    def _earlier_finished(self, outcome: Outcome) -> None:
+        """How an action from earlier (a replay, or one a newer action ran first) ended: the same toast
+        whichever way it was finished."""
+        if outcome.status is JournalStatus.DONE:
+            self.notify(outcome.message, title="Finished an earlier action", markup=False)
+        elif outcome.status is JournalStatus.FAILED:
+            self.notify(outcome.message, title="An earlier action failed", severity="error", markup=False,
+                        timeout=15)
 
     async def on_unmount(self) -> None:
         await self.services.aclose()
@@ -130,8 +145,10 @@ class SupportDeskApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         screen = self.screen
-        extra = ("## Everywhere\n`1` Inbox · `2` Boards · `3` Planning · `r` refresh · `?` help · "
+        extra = ("## Everywhere\n`1` Inbox · `2` Boards · `3` Planning · `4` Standup · `r` refresh · `?` help · "
                  "`ctrl+p` command palette · `q` quit")
+        if isinstance(screen, DeskScreen) and screen.error_detail:
+            extra += f"\n\n## The last error, in full\n{escape_markdown(screen.error_detail)}"
         pending = await self.services.journal.pending_descriptions()
         if pending:
             extra += "\n\n## Actions in flight (journaled; they finish when the service answers)\n" + "\n".join(
@@ -164,6 +181,7 @@ class SupportDeskApp(App[None]):
         yield SystemCommand("Inbox", "Show the Groove queue (1)", lambda: self.run_action("show_mode('inbox')"))
         yield SystemCommand("Boards", "Show the customers' boards (2)", lambda: self.run_action("show_mode('boards')"))
         yield SystemCommand("Planning", "Show the planning grid (3)", lambda: self.run_action("show_mode('planning')"))
+        yield SystemCommand("Standup", "Show the daily stand-up (4)", lambda: self.run_action("show_mode('standup')"))
         yield SystemCommand("Refresh", "Refresh this screen now (r)", self.action_refresh_screen)
         yield SystemCommand("Help", "All keys of this screen (?)", self.action_help)
         yield SystemCommand("Projector theme", "High-contrast light theme for the shared screen",

@@ -1,4 +1,4 @@
-"""Entry point: ``supportdesk [--demo] [login|doctor|serve|fake-api|plan export|agenda|week close]``.
+"""Entry point: ``supportdesk [--demo] [login|doctor|serve|fake-api|plan export|agenda|week close|standup]``.
 
 This is the composition root: it reads config and credentials (keyring runs here, before any UI),
 builds the services and hands them to the App. Every expected failure ends as a plain message on
@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     close = week_sub.add_parser("close", help="move last week's finished cards to the week's Done list and "
                                 "write the triage handover")
     close.add_argument("--week", help="ISO week like 2026-W49 (default: this week)")
+    standup = sub.add_parser("standup", help="the day's stand-up: plan, what moved, commitments, triage")
+    standup.add_argument("--date", help="a day like 2026-11-25 (default today; a weekend reads the Friday before)")
+    standup.add_argument("--format", choices=("md", "text"), default="md")
     return parser
 
 
@@ -113,6 +116,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _plan(settings, args)
     if command in ("agenda", "week"):
         return _call(settings, args)
+    if command == "standup":
+        return _standup(settings, args)
     return _run_app(settings)
 
 
@@ -400,4 +405,23 @@ def _plan(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     print(text, end="")
     print(source, file=sys.stderr)  # stdout stays the plan alone, for pipes
+    return 0
+
+
+def _standup(settings: Settings, args: argparse.Namespace) -> int:
+    """Exit 0 with what could be read (what could not is said at the end); 1 only when there is no plan."""
+    from supportdesk_tui.services.standup.report import BadDateError, NoPlanError, parse_day, standup_report
+
+    try:
+        day = parse_day(args.date)
+        credentials = load_credentials()
+    except BadDateError as exc:
+        raise UsageError(str(exc)) from None
+    except CredentialsError:
+        credentials = load_credentials(use_keyring=False)  # no keyring: the environment's, if any
+    try:
+        print(standup_report(settings, credentials, day, args.format), end="")
+    except NoPlanError as exc:
+        print(f"supportdesk: {exc}", file=sys.stderr)
+        return 1
     return 0

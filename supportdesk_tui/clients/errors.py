@@ -6,9 +6,40 @@ the request's headers or URL query, so its text is safe to show in the UI or wri
 
 from __future__ import annotations
 
+import re
+
 from supportdesk_tui.domain.redact import redact
 
 MAX_BODY = 300
+MAX_MESSAGE = 200
+
+# requests/urllib3 describe a failed connection as the pool, the whole URL with its query and nested
+# reprs ("Caused by NewConnectionError(...)", "('Connection aborted.', RemoteDisconnected(...))"): five lines
+# in a banner. Only the innermost reason is worth showing.
+_DUMP = re.compile(r"HTTPS?ConnectionPool\(|\(\s*'Connection aborted|\b[A-Z]\w*(?:Error|Disconnected)\(")
+_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
+_REASONS = (("Read timed out", "no answer in time"), ("timed out", "no answer in time"),
+            ("RemoteDisconnected", "the connection was closed"), ("Connection aborted", "the connection was closed"),
+            ("NameResolutionError", "the host name did not resolve"), ("SSLError", "the TLS handshake failed"))
+
+
+def tidy(message: str) -> str:
+    """``message`` without a transport library's dump: the pool, URL and nested reprs become their innermost
+    reason ("connection refused"); anything left is cut to MAX_MESSAGE characters at a word."""
+    dump = _DUMP.search(message)
+    if dump is not None:
+        rest = message[dump.start():]
+        errno = _ERRNO.search(rest)
+        reason = errno.group(1).strip().lower() if errno else next(
+            (said for found, said in _REASONS if found in rest), None)
+        if reason is None and rest.startswith("HTTP"):
+            reason = "the connection failed"
+        if reason is not None:  # else some other exception's repr (a payload error, say): left as it is
+            head = message[:dump.start()].rstrip(" :(")
+            message = f"{head}: {reason}" if head else reason
+    if len(message) > MAX_MESSAGE:
+        message = message[:MAX_MESSAGE - 1].rsplit(" ", 1)[0] + "…"
+    return message
 
 
 class ApiError(Exception):
@@ -22,7 +53,9 @@ class ApiError(Exception):
         self.status = status
         self.body = redact(body, secrets)[:MAX_BODY]  # redact first: a cut token would no longer match
         text = redact(message, secrets)
-        super().__init__(f"{service}: {text}" + (f" (HTTP {status})" if status else ""))
+        self.detail = text
+        """The whole (redacted) message, for a log line or the help screen; ``str()`` is the tidy one."""
+        super().__init__(f"{service}: {tidy(text)}" + (f" (HTTP {status})" if status else ""))
 
 
 class AuthError(ApiError):

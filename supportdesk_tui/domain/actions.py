@@ -370,6 +370,61 @@ class Confirmed(JsonRecord):
     already: bool
 
 
+# -------------------------------------------------------------------------------------- impediments
+
+
+@dataclass(frozen=True, slots=True)
+class ImpedimentFlag(ActionPayload):
+    """Label a card ``Blocked`` and comment why, on the customer's card and on its Support Epics copy.
+
+    ``card_id`` is the customer's card (``link`` its shortLink, which finds the copy by its marker);
+    ``copy_id`` is the copy when the flag was raised on it, or None to look it up. ``comment`` is the
+    exact text posted on both, so a retry can look for it before posting again.
+    """
+
+    KIND = ActionKind.IMPEDIMENT
+    OMIT_IF_NONE = frozenset({"copy_id"})
+    card_id: str
+    board_id: str
+    link: str
+    name: str
+    comment: str
+    asked_at: datetime
+    copy_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImpedimentClear(ActionPayload):
+    """Remove the ``Blocked`` label and comment ``Impediment cleared`` on both sides (see :class:`ImpedimentFlag`)."""
+
+    KIND = ActionKind.IMPEDIMENT_CLEAR
+    OMIT_IF_NONE = frozenset({"copy_id"})
+    card_id: str
+    board_id: str
+    link: str
+    name: str
+    asked_at: datetime
+    copy_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled(JsonRecord):
+    """A ``Blocked`` label put on or taken off a card (``card`` None: that side has no card)."""
+
+    card: str | None
+    label: str | None
+    created: bool = False  # the board had no Blocked label: this step made it
+
+
+@dataclass(frozen=True, slots=True)
+class Commented(JsonRecord):
+    """A comment posted on a card (``found``: an earlier attempt's was found, nothing was posted)."""
+
+    card: str | None
+    action: str | None
+    found: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class PlanRecordWrite(ActionPayload):
     """Write the week's plan (the latest local copy, read when the step runs) to its plan card.
@@ -402,4 +457,5 @@ class PlanWritten(JsonRecord):
 PAYLOADS: dict[ActionKind, type[ActionPayload]] = {
     cls.KIND: cls for cls in (Backlog, FixNow, Urgent, Close, Note, Undo, CardMove, CardDone, EpicsCopy,
                               EpicsToDone, EpicsDedupe, EpicsOrphan, PlanPublish, Confirmation,
-                              ConfirmationTicket, WeekClose, PlanRecordWrite)}
+                              ConfirmationTicket, WeekClose, ImpedimentFlag, ImpedimentClear,
+                              PlanRecordWrite)}

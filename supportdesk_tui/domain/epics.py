@@ -108,10 +108,12 @@ class IssueKind(StrEnum):
     DUPLICATE = "duplicate"
     ORPHAN = "orphan"
     TO_DONE = "to_done"
+    LEFT_UP_NEXT = "left_up_next"
+    """The source went back from Up next to another list (New Issues, say): its copy should go."""
 
 
 GLYPHS: Mapping[IssueKind, str] = {IssueKind.MISSING: "✚", IssueKind.DUPLICATE: "⧉", IssueKind.ORPHAN: "?",
-                                   IssueKind.TO_DONE: "→"}
+                                   IssueKind.TO_DONE: "→", IssueKind.LEFT_UP_NEXT: "←"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +148,8 @@ class EpicsIssue:
         if self.kind is IssueKind.ORPHAN:
             assert self.copy is not None
             return f"orphan copy {self.copy.name} (its source card is archived or gone)"
+        if self.kind is IssueKind.LEFT_UP_NEXT:
+            return f"{who}{_source_name(self)} left Up next for {self.source_list}: archive its copy"
         assert self.copy is not None
         return f"{who}{_source_name(self)} is in {self.source_list}: move its copy to Done"
 
@@ -166,9 +170,12 @@ class EpicsStatus:
     complete: bool = True
     """False when some customer boards were not loaded: orphans are then not reported (unknowable)."""
 
+    left_up_next: tuple[EpicsIssue, ...] = ()
+    """Copies whose source went back from Up next to an earlier list (the copy is archived on repair)."""
+
     @property
     def issues(self) -> tuple[EpicsIssue, ...]:
-        return self.missing + self.duplicates + self.orphans + self.to_done
+        return self.missing + self.duplicates + self.orphans + self.to_done + self.left_up_next
 
     @property
     def clean(self) -> bool:
@@ -178,6 +185,8 @@ class EpicsStatus:
         parts = [f"{len(self.missing)} missing", f"{len(self.duplicates)} duplicated",
                  f"{len(self.orphans)} orphaned" if self.complete else "orphans unknown",
                  f"{len(self.to_done)} to move to Done"]
+        if self.left_up_next:
+            parts.append(f"{len(self.left_up_next)} left Up next")
         return f"{self.in_sync} in sync · " + ", ".join(parts)
 
 
@@ -222,10 +231,12 @@ def reconcile(sources: Iterable[SourceBoard], epics: Board, lists: SyncLists = S
                 or (lists.done_pattern and lists.is_done(lst.name))}  # past weeks' Done lists too
     grouped = copies_by_link(epics)
     place: dict[str, tuple[str, Card, str]] = {}  # link -> (customer, source, "up_next"/"completed"/...)
+    list_names: dict[str, str] = {}  # list id -> name, on the customer boards
     wanted = {lists.up_next: "up_next", lists.completed: "completed", lists.done: "done"}
     for entry in sources:
         roles = {lst.id: _folded(wanted, lst.name) or ("done" if lists.done_pattern and lists.is_done(lst.name)
                                                        else "other") for lst in entry.board.lists}
+        list_names.update((lst.id, lst.name) for lst in entry.board.lists)
         for card in entry.board.cards:
             link = short_link(card)
             if link is not None and not card.closed and card.list_id in roles:
@@ -234,6 +245,7 @@ def reconcile(sources: Iterable[SourceBoard], epics: Board, lists: SyncLists = S
     duplicates: list[EpicsIssue] = []
     orphans: list[EpicsIssue] = []
     to_done: list[EpicsIssue] = []
+    left: list[EpicsIssue] = []
     in_sync = 0
     keepers: dict[str, Card] = {}
     for link, copies in grouped.items():
@@ -242,6 +254,14 @@ def reconcile(sources: Iterable[SourceBoard], epics: Board, lists: SyncLists = S
         want_done = None if role == "other" else role in ("completed", "done")
         keeper = choose_keeper(copies, done_id, want_done)
         keepers[link] = keeper
+        if found is not None and role == "other":
+            # Back from Up next to an earlier list: every live copy outside the epics Done list goes
+            # (one issue for all of them; a copy already in Done is history and stays).
+            live = sorted((c for c in copies if c.list_id != done_id), key=lambda c: c.id)
+            if live:
+                left.append(EpicsIssue(IssueKind.LEFT_UP_NEXT, link, found[0], found[1], live[0], tuple(live[1:]),
+                                       source_list=list_names.get(found[1].list_id, "another list")))
+            continue
         if len(copies) > 1:
             extras = tuple(sorted((c for c in copies if c.id != keeper.id), key=lambda c: c.id))
             duplicates.append(EpicsIssue(IssueKind.DUPLICATE, link, found[0] if found else "",
@@ -259,7 +279,8 @@ def reconcile(sources: Iterable[SourceBoard], epics: Board, lists: SyncLists = S
                 and kept.list_id != done_id and kept.list_id not in done_ids:
             source_list = lists.completed if role == "completed" else lists.done
             to_done.append(EpicsIssue(IssueKind.TO_DONE, link, customer, source, kept, source_list=source_list))
-    return EpicsStatus(_sorted(missing), _sorted(duplicates), _sorted(orphans), _sorted(to_done), in_sync, complete)
+    return EpicsStatus(_sorted(missing), _sorted(duplicates), _sorted(orphans), _sorted(to_done), in_sync, complete,
+                       _sorted(left))
 
 
 def _folded(wanted: Mapping[str, str], name: str) -> str | None:

@@ -47,6 +47,8 @@ class ActionKind(StrEnum):
     PLAN_CONFIRM = "plan.confirm"  # older versions: a reply on the customer's open ticket
     PLAN_CONFIRM_TICKET = "plan.confirm_ticket"  # the confirmation as its own new ticket
     WEEK_CLOSE = "week.close"
+    IMPEDIMENT = "card.impediment"
+    IMPEDIMENT_CLEAR = "card.impediment_clear"
     PLAN_RECORD = "plan.record"  # the week's plan written to its card on the Support Epics board
 
     @property

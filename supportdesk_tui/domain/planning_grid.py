@@ -37,6 +37,7 @@ class WorkItem:
     estimate_half_days: int | None = None
     source_card_id: str | None = None  # the customer's own card when this is a Support Epics copy
     url: str = ""
+    blocked: bool = field(default=False, compare=False)  # labelled Blocked on Trello (shown, never stored)
 
 
 def estimate_from_labels(label_names: Iterable[str]) -> int | None:

@@ -16,6 +16,7 @@ from supportdesk_tui.config import ListNames
 from supportdesk_tui.domain.boards import Board, Card
 from supportdesk_tui.domain.customers import Customer
 from supportdesk_tui.domain.epics import marker_of, short_link
+from supportdesk_tui.domain.impediments import is_blocked
 from supportdesk_tui.domain.planning import WorkItem, estimate_from_labels
 
 
@@ -63,10 +64,11 @@ def build_pool(customers: Sequence[Customer], boards: Mapping[str, Board], epics
             labels = [lb.name for lb in card.labels]
             if copy is None:
                 items.append(WorkItem(card.id, customer.name, card.name, estimate_from_labels(labels), None,
-                                      card.short_url or card.url))
+                                      card.short_url or card.url, is_blocked(card)))
                 continue
             estimate = estimate_from_labels(lb.name for lb in copy.labels) or estimate_from_labels(labels)
-            items.append(WorkItem(copy.id, customer.name, card.name, estimate, card.id, card.short_url or card.url))
+            items.append(WorkItem(copy.id, customer.name, card.name, estimate, card.id, card.short_url or card.url,
+                                  is_blocked(card) or is_blocked(copy)))
     known_cards = {c.id for b in boards.values() for c in b.cards} | {short_link(c) or "" for b in boards.values()
                                                                        for c in b.cards}
     for copy in epic_up_next:
@@ -77,5 +79,6 @@ def build_pool(customers: Sequence[Customer], boards: Mapping[str, Board], epics
         if owner is None or owner.name in boards:
             continue
         items.append(WorkItem(copy.id, owner.name, copy.name[len(owner.name) + 2:],
-                              estimate_from_labels(lb.name for lb in copy.labels), link, copy.short_url or copy.url))
+                              estimate_from_labels(lb.name for lb in copy.labels), link, copy.short_url or copy.url,
+                              is_blocked(copy)))
     return items

@@ -5,7 +5,7 @@ estimates, each with its standing in words (re-exported by :mod:`supportdesk_tui
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from fractions import Fraction
 
@@ -161,6 +161,8 @@ def plan_totals(plan: Plan, customers: Iterable[Customer] = (), pool: Iterable[W
     names = [*configured, *sorted(set(by_customer) - set(configured))]
     customer_totals = tuple(CustomerTotal(n, by_customer.get(n, 0), configured.get(n)) for n in names)
     items = {**{i.card_id: i for i in pool}, **plan.items}
+    blocked = {i.card_id for i in pool if i.blocked}  # the pool is Trello's word now; the plan's copy is older
+    items = {cid: replace(i, blocked=True) if cid in blocked else i for cid, i in items.items()}
     item_totals = tuple(ItemTotal(i, plan.planned(i.card_id), plan.estimate_for(i), plan.elapsed(i.card_id))
                         for i in sorted(items.values(), key=lambda i: (i.customer, i.title, i.card_id)))
     return PlanTotals(developers, customer_totals, item_totals, triage)

@@ -26,6 +26,7 @@ from fractions import Fraction
 
 from supportdesk_tui.domain.customers import Customer
 from supportdesk_tui.domain.planning import TRIAGE, IsoWeek, Plan, Slot, format_half_days, plan_totals
+from supportdesk_tui.domain.sla_clock import RESOLVED_BACKLOG, RESOLVED_CLOSED, SlaClock, SlaStatus
 
 
 # ---------------------------------------------------------------------------------------------- the days
@@ -223,6 +224,27 @@ class TriageSince:
     breached: int = 0
     at_risk_now: int = 0
     pending_actions: int = 0
+
+
+def triage_since(clocks: Iterable[SlaClock], since: datetime, now: datetime, pending_actions: int = 0) -> TriageSince:
+    """Count what triage saw between ``since`` (the last stand-up) and ``now``, from every ticket's SLA clocks.
+
+    Received: clocks started (created, not reopened); backlogged / fixed: clocks resolved that way;
+    breached: deadlines passed unresolved; at risk now: running clocks past their first warning.
+    """
+    received = backlogged = fixed = breached = at_risk = 0
+    for clock in clocks:
+        if clock.started_at is not None and not clock.reopened and since <= clock.started_at <= now:
+            received += 1
+        if clock.resolved_at is not None and since <= clock.resolved_at <= now:
+            backlogged += clock.resolution == RESOLVED_BACKLOG
+            fixed += clock.resolution == RESOLVED_CLOSED
+        breach = clock.breach_time(now)
+        if breach is not None and since <= breach:
+            breached += 1
+        if clock.final is None and clock.status(now) is SlaStatus.AT_RISK:
+            at_risk += 1
+    return TriageSince(received, backlogged, fixed, breached, at_risk, pending_actions)
 
 
 # ------------------------------------------------------------------------------------------------ the whole

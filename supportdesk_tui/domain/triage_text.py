@@ -18,6 +18,24 @@ MARKER_PREFIX = "Groove ticket: "
 NOTE_PREFIX = "Backlogged to Trello: "
 URGENT_PREFIX = "Urgent (business impact): "
 SUMMARY_LIMIT = 300
+GROOVE_SUMMARY_CHARS = 100
+"""Groove's ``summary`` is the first 100 characters of the first message (its docs), so a summary that
+long was most likely cut by Groove, mid-word. UNCONFIRMED: the exact length; a shorter cut is then shown
+whole, as it came."""
+
+
+def cut_at_word(text: str, limit: int, *, already_cut: bool = False) -> str:
+    """``text`` in at most ``limit`` characters, cut after a whole word with "…" when anything is left out.
+
+    ``already_cut``: the text was cut upstream at an unknown point (Groove's summary), so its last word
+    may be a fragment: it is dropped too. A text with no space to cut at is cut where it must be.
+    """
+    if len(text) <= limit and not already_cut:
+        return text
+    room = text[:limit - 1] if len(text) > limit else text
+    head, space, _fragment = room.rpartition(" ")
+    kept = head.rstrip(" ,;:-–—") if space and head.strip() else room
+    return kept + "…"
 
 
 def marker_line(ticket_url: str) -> str:
@@ -46,8 +64,7 @@ def received_text(when: datetime, timezone: str) -> str:
 def card_description(ticket: Ticket, customer: Customer, ticket_url: str, timezone: str) -> str:
     """The card's description: the customer's words first, then where it came from, then the marker."""
     summary = " ".join(ticket.summary.split())
-    if len(summary) > SUMMARY_LIMIT:
-        summary = summary[:SUMMARY_LIMIT - 1] + "…"
+    summary = cut_at_word(summary, SUMMARY_LIMIT, already_cut=len(ticket.summary) >= GROOVE_SUMMARY_CHARS)
     sender = f" ({ticket.customer_email})" if ticket.customer_email else ""
     lines = [
         summary or "(the first message was empty)",

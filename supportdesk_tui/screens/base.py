@@ -3,12 +3,16 @@ global keys and command palette rely on (so the App calls them instead of probin
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from textual.app import SystemCommand
 from textual.screen import Screen
 
 from supportdesk_tui.screens.desk import Desk
+from supportdesk_tui.screens.errors import detail
+
+log = logging.getLogger(__name__)
 
 
 class DeskScreen(Screen[None]):
@@ -18,6 +22,16 @@ class DeskScreen(Screen[None]):
     def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
+        self.error_detail: str | None = None
+        """The full text behind the last failure a banner summed up (shown by `?`, logged at INFO)."""
+
+    def note_error(self, error: BaseException | None, doing: str = "") -> None:
+        """Keep the detail of a failure for whoever asks (`?`), and log it; None: it is over."""
+        if error is None:
+            self.error_detail = None
+            return
+        self.error_detail = (f"{doing}: " if doing else "") + detail(error)
+        log.info("%s failed: %s", doing or type(self).__name__, self.error_detail)
 
     def action_refresh(self) -> None:
         """`r`: nothing to refresh unless a screen says otherwise."""

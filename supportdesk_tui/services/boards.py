@@ -1,8 +1,8 @@
 """Boards, the I/O side: customer boards kept fresh cheaply, card moves, the Support Epics sync, done-and-notify.
 
-Reads: each board is loaded in one request and cached here; after that a poll costs one small
-``actions?since=`` request and the board is reloaded only when something happened. The load carries no
-action id, so the first poll of a board sets the baseline (and reloads once); later unchanged polls cost 1.
+Reads: each board is loaded in one request and cached here, together with the id of its newest action
+(from the same answer); after that a poll costs one small ``actions?since=`` request and the board is
+reloaded only when something happened, so an unchanged poll costs 1 request from the very first one.
 
 Writes all go through the journal (one kind per workflow, each step idempotent), so a crash, a quit or a
 network fault half-way is finished by :meth:`Journal.resume` on the next start without doing anything twice:
@@ -55,7 +55,7 @@ from supportdesk_tui.domain.epics import (
     source_marker,
     transitions,
 )
-from supportdesk_tui.domain.journal import ActionKind, ActionPayload, CardId, StateSet
+from supportdesk_tui.domain.journal import ActionKind, ActionPayload, CardId, JournalStatus, StateSet
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.journal import Action, Outcome, StepFailed, StepFn, StepResults, ambiguous_write
@@ -151,8 +151,10 @@ class BoardsService(WeekLists):
                 if not changed:
                     self._boards[board_id] = replace(cached, action_id=newest, synced_at=now)
                     return BoardUpdate(cached.board, False, now)
-            board = await trello.load_board(board_id)
-            self._boards[board_id] = _Cached(board, newest, now)
+            # The board and its change baseline come from one answer: a cold start loads each board once
+            # and its first poll is one small request, like every later one.
+            board, baseline = await trello.load_board_with_baseline(board_id)
+            self._boards[board_id] = _Cached(board, baseline or newest, now)
             customer = self.customer_for(board_id)
             jobs: tuple[EpicsJob, ...] = ()
             if cached is not None and customer and self.epics_board_id:
@@ -221,6 +223,11 @@ class BoardsService(WeekLists):
         if issue.kind is IssueKind.TO_DONE:
             assert issue.copy is not None
             return await journal.submit(EpicsToDone(link=issue.link, name=name, copy_id=issue.copy.id))
+        if issue.kind is IssueKind.LEFT_UP_NEXT:  # the source went back from Up next: archive its copies
+            assert issue.copy is not None
+            outcomes = [await journal.submit(EpicsOrphan(issue.link, copy.name, copy_id=copy.id))
+                        for copy in (issue.copy, *issue.extras)]
+            return next((o for o in outcomes if o.status is not JournalStatus.DONE), outcomes[-1])
         if issue.kind is IssueKind.DUPLICATE:  # keep the copy the panel showed, if it is still there
             return await journal.submit(EpicsDedupe(issue.link, name, want_done=None,
                                                     keep=issue.copy.id if issue.copy else None))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from supportdesk_tui.config import ConfigError, parse_settings
+from supportdesk_tui.domain.mail_domains import is_public_domain
 
 
 class ConfigWriteError(Exception):
@@ -33,6 +34,9 @@ def add_email_domain(path: Path, customer: str, domain: str) -> bool:
     domain = domain.strip().lower().lstrip("@")
     if "." not in domain or " " in domain or "@" in domain:
         raise ConfigWriteError(f"{domain!r} is not an email domain like \"acme.example\"")
+    if is_public_domain(domain):
+        raise ConfigWriteError(f"{domain} is a public mail domain (anyone can have an address there), so it "
+                               "cannot name a customer; pick the customer by hand for such senders")
     if not path.exists():
         raise ConfigWriteError(f"there is no config file at {path} to remember the domain in; add "
                                f"\"{domain}\" to email_domains of customer \"{customer}\" by hand")

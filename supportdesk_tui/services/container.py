@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from supportdesk_tui.services.boards import BoardsService
     from supportdesk_tui.services.call import CallService
     from supportdesk_tui.services.planning.service import PlanningService
+    from supportdesk_tui.services.standup.service import StandupService
 
 
 class Services:
@@ -55,9 +56,10 @@ class Services:
         self._boards: BoardsService | None = None
         self._planning: PlanningService | None = None
         self._call: CallService | None = None
+        self._standup: StandupService | None = None
         self._resuming = False
 
-    # The Boards and Planning workflows are imported on first use (a fifth of cold start otherwise).
+    # The Boards, Planning and Standup workflows are imported on first use (a fifth of cold start otherwise).
     # Their journal handlers must be registered before the journal replays anything, so the App calls
     # load_workflows() before resuming (after the first paint).
     @property
@@ -87,12 +89,22 @@ class Services:
         return self._call
 
     @property
+    def standup(self) -> StandupService:
+        """The day's stand-up: the plan, what moved on the boards, commitments, triage; and impediments."""
+        if self._standup is None:
+            from supportdesk_tui.services.standup.service import StandupService
+
+            self._standup = StandupService(self.context, self.planning, self.boards)
+        return self._standup
+
+    @property
     def workflows_loaded(self) -> bool:
-        return self._boards is not None and self._planning is not None and self._call is not None
+        return (self._boards is not None and self._planning is not None and self._call is not None
+                and self._standup is not None)
 
     def load_workflows(self) -> None:
-        """Import and build the Boards, Planning and call services (registers their journal handlers)."""
-        _ = self.boards, self.planning, self.call
+        """Import and build the Boards, Planning, call and Standup services (registers their journal handlers)."""
+        _ = self.boards, self.planning, self.call, self.standup
 
     @property
     def pending_count(self) -> int:
@@ -119,6 +131,29 @@ class Services:
             return await self.journal.resume()
         finally:
             self._resuming = False
+
+    async def renew_credentials(self) -> bool:
+        """After a refused credential, `r` reads the environment and the keyring again (in a thread: the
+        keyring may block); True when a credential changed, and then the clients are made afresh with it.
+        A credential found nowhere now keeps its old value (the demo's and the tests' are passed in)."""
+        from supportdesk_tui.credentials import NAMES, Credentials, CredentialsError, load_credentials
+
+        try:
+            fresh = await asyncio.to_thread(load_credentials)
+        except CredentialsError:
+            return False
+        old = self.credentials
+        values = {n: getattr(fresh, n) or getattr(old, n) for n in NAMES}
+        if all(values[n] == getattr(old, n) for n in NAMES):
+            return False
+        sources = {n: fresh.sources.get(n) or old.sources.get(n, "") for n in NAMES}
+        self.credentials = Credentials(**values, sources={n: v for n, v in sources.items() if v})
+        async with self._open_lock:
+            self._groove_client = None  # made again on first use, with the new token (same HTTP client)
+            if self._trello_client is not None:
+                await self._trello_client.aclose()
+                self._trello_client = None
+        return True
 
     async def groove(self) -> GrooveClient:
         """The app's one Groove client (httpx is imported and the client made on first use)."""

@@ -12,6 +12,7 @@ from supportdesk_tui.clients.groove import GrooveClient
 from supportdesk_tui.config import Settings
 from supportdesk_tui.credentials import ENV_VARS, Credentials
 from supportdesk_tui.domain.redact import redact
+from supportdesk_tui.services.errors import credential_refused, credential_sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,8 @@ class Check:
 
 
 def _why(exc: BaseException, secrets: tuple[str | None, ...]) -> str:
+    if isinstance(exc, ApiError) and credential_refused(exc):
+        return f"{credential_sentence(exc)} (it said: {exc})"  # the app's sentence, then the detail
     if isinstance(exc, ApiError):
         return str(exc)
     return redact(f"{type(exc).__name__}: {exc}", secrets)

@@ -65,6 +65,9 @@ class InboxData:
     synced_at: datetime | None
     from_cache: bool = False
     new_numbers: frozenset[int] = field(default_factory=frozenset)
+    """Arrived with this sync (announced once)."""
+    marked_new: frozenset[int] = field(default_factory=frozenset)
+    """Still marked NEW: arrived with this or an earlier sync (or run) and not yet seen (kept in the store)."""
     week: WeekFigures | None = None
     summaries: tuple[ClockSummary, ...] | None = None
     """Set on the first, partial load of a cold start: ``items`` is then only the top of the cached
@@ -213,11 +216,12 @@ class InboxService:
         # "New" means never seen before (by this app, in this data dir): a ticket back in the queue after
         # an undo or a reopen is not new. The very first sync of a fresh install announces nothing.
         new = frozenset() if self._known is None or from_cache else first_seen & numbers
+        marked = self.store.update_new_marks(new, None if from_cache else numbers)
         self._known = numbers
         self._message_counts = {t.number: t.message_count for t in open_tickets}
         now = self.clock.now()
         week = self._stored_week() if from_cache else self._week(histories, now)
-        return InboxData(self._items(open_tickets, clocks), synced_at, from_cache, new, week)
+        return InboxData(self._items(open_tickets, clocks), synced_at, from_cache, new, marked | new, week)
 
     def _items(self, tickets: Iterable[Ticket], clocks: dict[int, SlaClock]) -> tuple[InboxItem, ...]:
         customer = self.directory.for_email
@@ -257,7 +261,7 @@ class InboxService:
         now = self.clock.now()
         top = sorted(head.tickets, key=lambda t: queue_key(clocks[t.number], now, t.number))[:limit]
         return InboxData(self._items(top, clocks), head.synced_at, from_cache=True, week=self._stored_week(),
-                         summaries=tuple(head.summaries))
+                         summaries=tuple(head.summaries), marked_new=self.store.new_marks())
 
     def _load_cached_sync(self, *, remember: bool = True) -> InboxData | None:
         tickets, synced_at = self.store.load_inbox()
@@ -359,6 +363,10 @@ class InboxService:
             elif number in last and last[number].is_open:
                 kept.append(last[number])  # not confirmed yet (failed or postponed): keep it on screen
         return [*listed, *kept]
+
+    async def mark_seen(self, numbers: Collection[int]) -> None:
+        """The cursor rested on these NEW rows (or all were marked seen): drop their marks for good."""
+        await asyncio.to_thread(self.store.clear_new_marks, numbers)
 
     async def messages(self, number: int) -> list[Message]:
         return await (await self._connect()).list_messages(number)

@@ -181,6 +181,9 @@ class Journal:
         self._lock = asyncio.Lock()  # one action at a time, in order: replay keeps the user's sequence
         self.pending_count = 0
         self._pending_tickets: dict[int, list[tuple[int, str]]] = {}  # ticket -> [(entry id, kind)] in order
+        self.on_earlier: Callable[[Outcome], None] | None = None
+        """Told how an older pending entry ended when a new submit ran it first (the App toasts it, as it
+        does for a replay: otherwise a backlog queued before a restart would finish without a word)."""
 
     def register(self, handler: Action[Any]) -> None:
         self._handlers[handler.kind.value] = handler
@@ -276,6 +279,8 @@ class Journal:
                 outcome = await self._run_now(entry)
                 if outcome.status == PENDING:  # still offline: queue behind it, in order
                     return await self._queued(entry_id, outcome.message)
+                if self.on_earlier is not None:
+                    self.on_earlier(outcome)
             current = await asyncio.to_thread(self.store.journal_get, entry_id)
             assert current is not None
             if current.status != PENDING:  # cancelled while it waited for the lock

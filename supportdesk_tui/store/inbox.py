@@ -111,6 +111,43 @@ class InboxStore(HistoryStore):
                 del self._summaries[number]
         return {t.number for t in unseen}
 
+    # --- NEW marks: a new ticket stays marked until someone rests the cursor on it, across restarts ----
+    def update_new_marks(self, add: Iterable[int], open_numbers: Iterable[int] | None = None) -> frozenset[int]:
+        """Mark ``add`` as new, forget marks on tickets no longer open (when ``open_numbers`` is given),
+        and return the tickets still marked. Kept in ``meta`` (a handful of numbers, rewritten only on change)."""
+        with self._lock:
+            marks = self._new_marks_locked()
+            wanted = marks | set(add)
+            if open_numbers is not None:
+                wanted &= set(open_numbers)
+            if wanted != marks:
+                self._write_new_marks(wanted)
+            return frozenset(wanted)
+
+    def clear_new_marks(self, numbers: Iterable[int]) -> None:
+        """These tickets were seen: they are not new any more."""
+        with self._lock:
+            marks = self._new_marks_locked()
+            left = marks - set(numbers)
+            if left != marks:
+                self._write_new_marks(left)
+
+    def new_marks(self) -> frozenset[int]:
+        with self._lock:
+            return frozenset(self._new_marks_locked())
+
+    def _new_marks_locked(self) -> set[int]:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'new_marks'").fetchone()
+        try:
+            return {int(n) for n in json.loads(row[0])} if row else set()
+        except (ValueError, TypeError):
+            return set()  # unreadable (another version wrote it): no marks rather than a crash
+
+    def _write_new_marks(self, numbers: set[int]) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO meta(key, value) VALUES ('new_marks', ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (json.dumps(sorted(numbers)),))
+
     def load_inbox(self) -> tuple[list[Ticket], datetime | None]:
         with self._lock:
             rows = self._db.execute("SELECT ticket FROM inbox_cache").fetchall()

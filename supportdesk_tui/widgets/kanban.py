@@ -21,6 +21,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from supportdesk_tui.domain.boards import Card
+from supportdesk_tui.domain.impediments import BLOCKED_GLYPH, is_blocked
 
 # Trello's label colours as terminal colours (a word shows as well: colour is never the only signal).
 LABEL_STYLES = {"green": "green", "yellow": "yellow", "orange": "dark_orange", "red": "red", "purple": "magenta",
@@ -39,7 +40,10 @@ class Column:
 
 def card_prompt(card: Card, *, due: str = "", badge: str = "") -> Text:
     """Name on the first line; labels, members, due date and a badge (e.g. a ticket) dimmed below."""
-    text = Text(card.name or "(no name)", style="bold")
+    text = Text(style="bold")
+    if is_blocked(card):
+        text.append(f"{BLOCKED_GLYPH} BLOCKED ", style="red")
+    text.append(card.name or "(no name)")
     details = Text()
     for label in card.labels:
         details.append(f"■ {label.name or label.color or 'label'}", style=LABEL_STYLES.get(label.color or "", ""))

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
+from supportdesk_tui.domain.impediments import BLOCKED_GLYPH
 from supportdesk_tui.domain.planning import (
     TRIAGE,
     CustomerTotal,
@@ -206,7 +207,10 @@ def pool_table(items: Sequence[ItemTotal], style_for: StyleFor, limit: int = 40,
     for i in ordered[:limit]:
         estimate = format_half_days(i.estimate) if i.estimate is not None else "—"
         words = "not planned" if i.planned == 0 else i.standing.text
-        card = Text(f"{i.item.customer}: {' '.join(i.item.title.split())}", no_wrap=True, overflow="ellipsis")
+        card = Text(no_wrap=True, overflow="ellipsis")
+        if i.item.blocked:
+            card.append(f"{BLOCKED_GLYPH} BLOCKED ", style="bold red")
+        card.append(f"{i.item.customer}: {' '.join(i.item.title.split())}")
         for note in (notes or {}).get(i.item.card_id, ()):
             card.append(f"\n  {note}", style="italic")
         table.add_row(card, estimate, Text(words, style=style_for(i.standing.level)))

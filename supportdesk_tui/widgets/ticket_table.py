@@ -41,14 +41,19 @@ COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
 CELL_PADDING = 1  # one space each side of every cell
 MIN_SUBJECT = 20
 COMFORT_SUBJECT = 30
+NUMBER_DIGITS = 5  # the ticket numbers' width when the table does not say (Groove numbers run to 5 digits)
 # On a narrow terminal, until the subject has COMFORT_SUBJECT cells: the assignee and then the state
-# columns give way (both are in the ticket's detail too), then the customer column narrows.
-NARROW_STEPS: tuple[tuple[str, int], ...] = (("assignee", 0), ("state", 0), ("customer", 14))
+# columns give way (both are in the ticket's detail too), the customer column narrows, then the slack goes
+# out of the fixed columns: the status word needs 11 cells ("▲ at risk ↺"), the number only its digits
+# (None below), the time left 10 ("12:10 late").
+NARROW_STEPS: tuple[tuple[str, int | None], ...] = (
+    ("assignee", 0), ("state", 0), ("customer", 14), ("status", 11), ("num", None), ("left", 10))
 
 
-def layout_widths(width: int) -> list[int]:
+def layout_widths(width: int, number_digits: int = NUMBER_DIGITS) -> list[int]:
     """Each column's width for a table ``width`` cells wide (0 = hidden): the subject takes what the others
-    leave, the NARROW_STEPS making room for it one by one, and never gets fewer than MIN_SUBJECT."""
+    leave, the NARROW_STEPS making room for it one by one, and never gets fewer than MIN_SUBJECT.
+    ``number_digits``: how wide the longest ticket number in the table is."""
     widths = {key: w for key, _, w in COLUMNS}
 
     def left_for_subject() -> int:
@@ -58,7 +63,7 @@ def layout_widths(width: int) -> list[int]:
     for key, narrower in NARROW_STEPS:
         if left_for_subject() >= COMFORT_SUBJECT:
             break
-        widths[key] = narrower
+        widths[key] = min(widths[key], narrower if narrower is not None else max(3, number_digits))
     widths["subject"] = max(MIN_SUBJECT, left_for_subject())
     return [widths[key] for key in COLUMN_KEYS]
 
@@ -91,7 +96,7 @@ class TicketTable(ScrollView, can_focus=True):
     """Rows of tickets keyed by number, with a sticky header line and a row cursor."""
 
     DEFAULT_CSS = """
-    TicketTable { background: $surface; }
+    TicketTable { background: $surface; scrollbar-gutter: stable; }
     TicketTable > .ticket-table--header { text-style: bold; background: $panel; color: $foreground; }
     TicketTable > .ticket-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground;
         text-style: bold; }
@@ -146,6 +151,7 @@ class TicketTable(ScrollView, can_focus=True):
         self._ticking: dict[int, tuple[Text, str]] = {}  # status cell and time-left text, as shown
         self._strips: dict[tuple[int, tuple[int, ...], bool, int], Strip] = {}  # (number, widths, cursor, zebra)
         self._widths: list[int] = [width for _, _, width in COLUMNS]
+        self._digits = NUMBER_DIGITS
 
     # --- what is shown --------------------------------------------------------------------------------
     @property
@@ -223,6 +229,10 @@ class TicketTable(ScrollView, can_focus=True):
                 self._forget(number)  # rebuilt when next drawn
         order = list(want)
         self._rows = want
+        digits = len(str(max(order))) if order else NUMBER_DIGITS
+        if digits != self._digits:
+            self._digits = digits
+            self._relayout()
         if order != self._order:
             self._order = order
             self._index = {n: i for i, n in enumerate(order)}
@@ -244,10 +254,19 @@ class TicketTable(ScrollView, can_focus=True):
         for key in [k for k in self._strips if k[0] == number]:
             del self._strips[key]
 
+    def _view_width(self) -> int:
+        """Cells the columns may use: the widget less its vertical scrollbar's gutter (kept stable in CSS, so
+        the columns do not shift when the queue grows past a screenful)."""
+        return self.scrollable_content_region.width
+
+    def _rows_in_view(self) -> int:
+        """Rows wholly visible below the header line (less a horizontal scrollbar, if one shows)."""
+        return max(1, self.scrollable_content_region.height - 1)
+
     def visible_numbers(self) -> list[int]:
         """Ticket numbers of the rows in the viewport."""
         first = int(self.scroll_offset.y)
-        last = min(len(self._order), first + max(1, self.size.height - 1))
+        last = min(len(self._order), first + self._rows_in_view())
         return self._order[first:last]
 
     def tick(self, now: datetime) -> int:
@@ -278,12 +297,17 @@ class TicketTable(ScrollView, can_focus=True):
     def _refresh_row(self, index: int) -> None:
         y = index - int(self.scroll_offset.y) + 1
         if 1 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
+            self.refresh(Region(0, y, self._view_width(), 1))
 
     # --- layout -------------------------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
-        """Give the subject whatever width the other (fixed) columns leave (see layout_widths)."""
-        widths = layout_widths(event.size.width)
+        """Give the subject whatever width the other (fixed) columns leave (see layout_widths): the table
+        fits the width it has, so a horizontal scrollbar shows only on a terminal narrower than the
+        minimum columns."""
+        self._relayout()
+
+    def _relayout(self) -> None:
+        widths = layout_widths(self._view_width(), self._digits)
         if widths != self._widths:
             self._widths = widths
             self._strips.clear()
@@ -308,7 +332,7 @@ class TicketTable(ScrollView, can_focus=True):
         return Strip(segments, self._total_width())
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._view_width()
         scroll_x = int(self.scroll_offset.x)
         if y == 0:
             header = self._line((Text(label) for _, label, _ in COLUMNS),
@@ -350,7 +374,7 @@ class TicketTable(ScrollView, can_focus=True):
 
     def _scroll_cursor_into_view(self) -> None:
         top = int(self.scroll_offset.y)
-        rows_in_view = max(1, self.size.height - 1)
+        rows_in_view = self._rows_in_view()
         if self.cursor_row < top:
             self.scroll_to(y=self.cursor_row, animate=False)
         elif self.cursor_row >= top + rows_in_view:
@@ -376,10 +400,10 @@ class TicketTable(ScrollView, can_focus=True):
         self.cursor_row = min(len(self._order) - 1, self.cursor_row + 1)
 
     def action_page_up(self) -> None:
-        self.cursor_row = max(0, self.cursor_row - max(1, self.size.height - 2))
+        self.cursor_row = max(0, self.cursor_row - max(1, self._rows_in_view() - 1))
 
     def action_page_down(self) -> None:
-        self.cursor_row = min(len(self._order) - 1, self.cursor_row + max(1, self.size.height - 2))
+        self.cursor_row = min(len(self._order) - 1, self.cursor_row + max(1, self._rows_in_view() - 1))
 
     def action_first(self) -> None:
         self.cursor_row = 0

@@ -64,7 +64,7 @@ async def test_a_board_loads_in_one_request_and_an_unchanged_poll_costs_one(app:
     first = await boards.refresh(ACME.board_id)
     assert first.reloaded and len(server.requests()) == 1
     assert {lst.name for lst in first.board.lists} == {"New Issues", "Up next", "Recently Completed", "Done"}
-    await boards.refresh(ACME.board_id)  # first poll: sets the action baseline (and reloads once)
+    await boards.refresh(ACME.board_id)  # first poll: the baseline came with the load, so no reload
     server.clear_log()
     for _ in range(3):
         update = await boards.refresh(ACME.board_id)

@@ -38,7 +38,7 @@ async def test_b_then_enter_backlogs_and_the_ticket_leaves_at_once(triage_app: A
         await settle(pilot)
         assert table(pilot.app).numbers() == [oldest, middle, newest]
         await focus_row(pilot, middle)
-        groove.server.faults.latency_ms = 150  # keep the action in flight while we look
+        groove.server.faults.latency_ms = 1000  # keep the action in flight while we look, even on a loaded machine
         await pilot.press("b")
         await pilot.pause()
         dialog = pilot.app.screen

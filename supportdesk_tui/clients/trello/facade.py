@@ -33,13 +33,15 @@ import trello
 
 from supportdesk_tui.clients.errors import ApiError, UnavailableError, ValidationError
 from supportdesk_tui.clients.retry import RetryPolicy, call_with_retries
-from supportdesk_tui.clients.trello import parse
+from supportdesk_tui.clients.trello import activity, parse
 from supportdesk_tui.clients.trello.errors import WriteOutcomeUnknownError, already_there, map_error
+from supportdesk_tui.clients.trello.plan_lists import PlanListCalls
 from supportdesk_tui.clients.trello.scrub import ScrubFilter, scrub
 from supportdesk_tui.clients.trello.session import RateLimitState, RebasingSession, RequestBudget
 from supportdesk_tui.domain.account import BoardOutline
 from supportdesk_tui.domain.boards import Board, BoardList, Card, Label, Member
 from supportdesk_tui.domain.redact import displayable
+from supportdesk_tui.domain.standup import CardEvent
 
 SERVICE = "Trello"
 __all__ = ["CHANGE_POLL_LIMIT", "AuthMode", "TrelloClient", "WriteOutcomeUnknownError"]
@@ -51,7 +53,7 @@ CHANGE_POLL_LIMIT = 50
 BATCH_SIZE = 10  # Trello's most URLs in one /batch
 
 
-class TrelloClient:
+class TrelloClient(PlanListCalls):
     """Async Trello API for the app; returns frozen domain values from :mod:`supportdesk_tui.domain.boards`."""
 
     def __init__(self, base_url: str, api_key: str, token: str, *, auth_mode: AuthMode = "oauth",
@@ -109,6 +111,19 @@ class TrelloClient:
             board = parse.parse_board(self._fetch("GET", path, parse.board_query()))
             self._remember(board.labels, board.members)
             return board
+
+        return await self._call("load_board", job, idempotent=True)
+
+    async def load_board_with_baseline(self, board_id: str) -> tuple[Board, str | None]:
+        """The board and the id of its newest action, from ONE request: the baseline for
+        :meth:`board_changed_since` describes exactly the board returned (no second load on the first poll)."""
+        path = f"/boards/{_ident(board_id, 'board id')}"
+
+        def job() -> tuple[Board, str | None]:
+            data = self._fetch("GET", path, parse.board_query(baseline=True))
+            board = parse.parse_board(data)
+            self._remember(board.labels, board.members)
+            return board, parse.newest_action_id(data)
 
         return await self._call("load_board", job, idempotent=True)
 
@@ -446,42 +461,49 @@ class TrelloClient:
                 raise
         raise mapped
 
-    # ----------------------------------------------------------------- the plan of record: a list and its cards
+    # ----------------------------------------------------------------- the stand-up
 
-    async def open_lists(self, board_id: str) -> list[BoardList]:
-        """The board's open lists (names and positions only, no cards): one small request."""
-        path = f"/boards/{_ident(board_id, 'board id')}/lists"
-        query = {"filter": "open", "fields": parse.LIST_FIELDS, "cards": "none"}
-        return await self._call("open_lists", lambda: [parse.parse_list(i) for i in _array(self._fetch("GET", path,
-                                                                                                      query))],
-                                idempotent=True)
+    async def board_activity(self, board_id: str, since: datetime) -> tuple[Board, list[CardEvent], str | None]:
+        """The board (lists, visible cards, labels) and its list moves and comments since ``since``, in
+        ONE nested request; with the newest such action's id, the baseline for :meth:`card_events_since`.
 
-    async def list_cards(self, list_id: str) -> list[Card]:
-        """Every card of one list, archived ones too, with its description and last activity: one request."""
-        path, query = f"/lists/{_ident(list_id, 'list id')}/cards", {"filter": "all", "fields": PLAN_CARD_FIELDS}
-        return await self._call("list_cards", lambda: [self._card(i) for i in _array(self._fetch("GET", path, query))],
-                                idempotent=True)
+        UNCONFIRMED: that ``actions_since`` and ``actions_limit`` apply to the nested actions as the
+        board reference documents them for ``/boards/{id}/actions``; more than 1000 moves and comments
+        in a working day would be cut (the newest are kept).
+        """
+        path = f"/boards/{_ident(board_id, 'board id')}"
+        query = {**parse.board_query(), "actions": activity.STANDUP_FILTER, "actions_limit": "1000",
+                 "actions_since": parse.format_instant(since), "action_fields": activity.ACTION_FIELDS}
 
-    async def get_card(self, card_id: str) -> Card:
-        """One card with its description, list, archived flag and last activity: one request."""
-        path = f"/cards/{_ident(card_id, 'card id')}"
-        return await self._call("get_card", lambda: self._card(self._fetch("GET", path, {"fields": PLAN_CARD_FIELDS})),
-                                idempotent=True)
+        def job() -> tuple[Board, list[CardEvent], str | None]:
+            data = self._fetch("GET", path, query)
+            board = parse.parse_board(data)
+            self._remember(board.labels, board.members)
+            actions = parse.parse_actions(data.get("actions") if isinstance(data, Mapping) else None)
+            names = {m.id: m.username for m in board.members}
+            return board, activity.card_events(actions, names), (str(actions[0]["id"]) if actions else None)
 
-    async def archive_list(self, list_id: str) -> BoardList:
-        """``PUT /1/lists/{id}/closed`` ``{"value": true}`` (idempotent)."""
-        path, body = f"/lists/{_ident(list_id, 'list id')}/closed", {"value": True}
-        return await self._call("archive_list", lambda: parse.parse_list(self._fetch("PUT", path, None, body)),
-                                idempotent=True)
+        return await self._call("board_activity", job, idempotent=True)
 
+    async def card_events_since(self, board_id: str, since: str | datetime) -> tuple[list[CardEvent], str | None]:
+        """``GET /boards/{id}/actions?since=…&filter=updateCard:idList,commentCard``: moves and comments
+        newer than ``since`` (an action id, or an instant), and the newest one's id (None: none)."""
+        path = f"/boards/{_ident(board_id, 'board id')}/actions"
+        after = parse.format_instant(since) if isinstance(since, datetime) else _ident(since, "action id")
+        query = {"since": after, "filter": activity.STANDUP_FILTER, "limit": "1000", "fields": activity.ACTION_FIELDS}
 
-PLAN_CARD_FIELDS = "name,desc,closed,idList,idBoard,pos,url,shortUrl,dateLastActivity"  # no labels, members
+        def job() -> tuple[list[CardEvent], str | None]:
+            actions = parse.parse_actions(self._fetch("GET", path, query))
+            names = {m.id: m.username for m in self._members.values()}
+            return activity.card_events(actions, names), (str(actions[0]["id"]) if actions else None)
 
+        return await self._call("card_events_since", job, idempotent=True)
 
-def _array(data: Any) -> list[Any]:
-    if not isinstance(data, list):
-        raise parse.PayloadShapeError("expected a JSON array")
-    return data
+    async def remove_label(self, card_id: str, label_id: str) -> None:
+        """Take a label off a card; "not on the card" counts as success (see :func:`activity.not_on_card`)."""
+        path = f"/cards/{_ident(card_id, 'card id')}/idLabels/{_ident(label_id, 'label id')}"
+        await self._call("remove_label", lambda: self._fetch("DELETE", path), idempotent=True,
+                         tolerate=activity.not_on_card)
 
 
 def _ident(value: str, what: str) -> str:

@@ -30,13 +30,15 @@ class PayloadShapeError(ValueError):
     """Trello answered 200 with JSON we cannot map (a missing key, a wrong type)."""
 
 
-def board_query() -> dict[str, str]:
+def board_query(*, baseline: bool = False) -> dict[str, str]:
     """The nested-resource query that loads a whole board in one request.
 
     ``cards=visible`` (not ``open``): ``open`` also returns open cards sitting in archived lists.
-    ``actions=none`` explicitly, because the current swagger documents ``actions=all`` as default.
+    ``actions=none`` explicitly, because the current swagger documents ``actions=all`` as default;
+    with ``baseline`` the newest action's id alone comes along (``actions_limit=1``, ``action_fields=id``),
+    so the change-detection baseline is taken from the very answer the board was built from.
     """
-    return {
+    query = {
         "fields": BOARD_FIELDS,
         "lists": "open", "list_fields": LIST_FIELDS,
         "cards": "visible", "card_fields": CARD_FIELDS,
@@ -44,6 +46,22 @@ def board_query() -> dict[str, str]:
         "members": "all", "member_fields": MEMBER_FIELDS,
         "actions": "none",
     }
+    if baseline:
+        query.update({"actions": "all", "actions_limit": "1", "action_fields": "id"})
+    return query
+
+
+def newest_action_id(data: Any) -> str | None:
+    """The id of the newest action nested in a board answer loaded with ``board_query(baseline=True)``.
+
+    UNCONFIRMED: that nested actions come newest first, as ``/boards/{id}/actions`` does; with limit 1
+    there is only one either way. None when the board has no actions (or the answer has none nested):
+    the next poll then takes the baseline itself, as before.
+    """
+    if not isinstance(data, Mapping) or not data.get("actions"):
+        return None
+    actions = parse_actions(data.get("actions"))
+    return str(actions[0]["id"]) if actions else None
 
 
 def format_instant(value: datetime) -> str:

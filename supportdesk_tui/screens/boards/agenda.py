@@ -19,7 +19,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -30,6 +30,7 @@ from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
 from supportdesk_tui.services.journal import Outcome
+from supportdesk_tui.widgets.desk_footer import DeskFooter
 from supportdesk_tui.widgets.desk_header import DeskHeader
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ the tickets open now.
         yield OptionList(id="cards")
         with VerticalScroll():
             yield Static(id="agenda")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         header = self.query_one(DeskHeader)

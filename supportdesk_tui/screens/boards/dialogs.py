@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -24,15 +24,16 @@ from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
-from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.errors import describe_error, failure_sentence
 from supportdesk_tui.services.boards import BoardsService, EpicsJob, EpicsView
 from supportdesk_tui.services.journal import Outcome
 from supportdesk_tui.widgets.banner import Banner
+from supportdesk_tui.widgets.desk_footer import DeskFooter
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.kanban import Column, KanbanBoard, card_prompt
 
 KIND_WORDS = {IssueKind.MISSING: "missing", IssueKind.DUPLICATE: "duplicate", IssueKind.ORPHAN: "orphan",
-              IssueKind.TO_DONE: "to Done"}
+              IssueKind.TO_DONE: "to Done", IssueKind.LEFT_UP_NEXT: "left Up next"}
 
 
 class _BoardsDeskScreen(DeskScreen):
@@ -81,7 +82,7 @@ class CardDetailScreen(_BoardsDeskScreen):
         yield Static(Text(""), id="card-ticket")
         with VerticalScroll(id="card-desc"):
             yield Static(Text(self.card.desc.strip() or "(no description)"))
-        yield Footer()
+        yield DeskFooter()
 
     def _summary(self) -> Text:
         card = self.card
@@ -172,6 +173,15 @@ class DonePreviewScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class IssueList(OptionList):
+    """The sync panel's list: `j`/`k` move like `↓`/`↑`, as everywhere else."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="boards.epics.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="boards.epics.up"),
+    ]
+
+
 class EpicsLoaded(Message):
     def __init__(self, view: EpicsView) -> None:
         super().__init__()
@@ -204,8 +214,10 @@ Every card in a customer's Up next list should have exactly one copy here, linke
 - ⧉ duplicate: two or more copies of one card (repair: archive the extras)
 - ? orphan: a copy whose source card is archived or gone (repair: archive the copy)
 - → to Done: the source is finished but its copy is not in Done (repair: move it)
+- ← left Up next: the source went back to another list, such as New Issues (repair: archive its copy)
 
-`f` repairs the highlighted problem, `F` all of them; `r` refreshes; `escape` goes back.
+`j`/`k` or the arrows move in the list; `f` repairs the highlighted problem, `F` all of them; `r` refreshes;
+`escape` goes back.
 """
 
     def __init__(self, desk: Desk) -> None:
@@ -219,12 +231,16 @@ Every card in a customer's Up next list should have exactly one copy here, linke
             yield KanbanBoard(self._prompt, id="epics-board")
             with Vertical(id="epics-panel"):
                 yield Static(Text("Sync status: loading…"), id="epics-summary")
-                yield OptionList(id="issues")
-        yield Footer()
+                yield IssueList(id="issues")
+        yield DeskFooter()
 
     def on_mount(self) -> None:
-        self.query_one(DeskHeader).left = "Support Epics"
+        self._header_left()
         self.load_view()
+
+    def _header_left(self) -> None:
+        pair = " + ".join(self.desk.triage_pair()) or "not set"
+        self.query_one(DeskHeader).left = f"Support Epics · triage: {pair}"
 
     def _prompt(self, card: Card) -> Text:
         return card_prompt(card)
@@ -241,15 +257,21 @@ Every card in a customer's Up next list should have exactly one copy here, linke
             return
         error = event.worker.error or RuntimeError("unknown error")
         if event.worker.group == "epics-view":
-            self.query_one(Banner).show(f"⚠ Could not read the boards: {describe_error(error)} (press r to retry).")
+            self.note_error(error, "reading the boards")
+            self.query_one(Banner).show("⚠ " + failure_sentence(
+                error, doing="reading the boards", then="press r to try again (? shows the detail)"))
         elif event.worker.group == "epics-repair":
-            self.notify(describe_error(error), title="Repair failed", severity="error", markup=False)
+            self.note_error(error, "repairing Support Epics")
+            self.notify(failure_sentence(error, doing="repairing Support Epics",
+                                         then="what is journaled finishes when Trello answers"),
+                        title="Repair failed", severity="error", markup=False)
 
     async def on_epics_loaded(self, message: EpicsLoaded) -> None:
         view = self._view = message.view
         if view.jobs:
             self._follow_up(view.jobs)
         banner = self.query_one(Banner)
+        self.note_error(None)
         if view.failed:
             banner.show("⚠ Not loaded: " + "; ".join(f"{name} ({why})" for name, why in view.failed.items())
                         + ". Orphans cannot be told apart until every board loads.")
@@ -258,7 +280,10 @@ Every card in a customer's Up next list should have exactly one copy here, linke
         columns = [Column(lst.id, lst.name, view.board.cards_in(lst.id)) for lst in view.board.lists]
         await self.query_one(KanbanBoard).show(columns)
         zone = ZoneInfo(self.desk.settings.sla.timezone)
-        self.query_one(DeskHeader).right = (f"· {view.board.name} · {len(view.board.cards)} cards · synced "
+        # The board's name only when it says more than the screen's title already does.
+        name = "" if view.board.name.strip().casefold() == "support epics" else f"· {view.board.name} "
+        self._header_left()
+        self.query_one(DeskHeader).right = (f"{name}· {len(view.board.cards)} cards · synced "
                                             f"{view.synced_at.astimezone(zone):%H:%M:%S}")
         status = view.status
         summary = Text("Sync status\n", style="bold")
@@ -284,7 +309,8 @@ Every card in a customer's Up next list should have exactly one copy here, linke
         detail = {IssueKind.MISSING: " (its copy sits in Done)" if issue.copy else "",
                   IssueKind.DUPLICATE: f" ({len(issue.extras) + 1} copies)",
                   IssueKind.ORPHAN: " (source archived or gone)",
-                  IssueKind.TO_DONE: f" (source in {issue.source_list})"}[issue.kind]
+                  IssueKind.TO_DONE: f" (source in {issue.source_list})",
+                  IssueKind.LEFT_UP_NEXT: f" (source back in {issue.source_list})"}[issue.kind]
         text.append(f"\n{name}{detail}", style="")
         return text
 

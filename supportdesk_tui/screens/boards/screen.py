@@ -20,19 +20,23 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.boards import Board, Card
+from supportdesk_tui.domain.impediments import is_blocked
 from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.boards.dialogs import CardDetailScreen, DonePreviewScreen, EpicsScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
-from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.errors import credential_refused, describe_error, failure_sentence
+from supportdesk_tui.screens.standup.dialogs import ImpedimentDialog
 from supportdesk_tui.services.boards import BoardsService, BoardUpdate, EpicsJob
 from supportdesk_tui.services.journal import Outcome
+from supportdesk_tui.services.standup.impediments import ImpedimentTarget
 from supportdesk_tui.widgets.banner import Banner
+from supportdesk_tui.widgets.desk_footer import DeskFooter
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.filter_box import FilterBox
 from supportdesk_tui.widgets.kanban import Column, KanbanBoard, card_prompt
@@ -42,9 +46,10 @@ WRITE_GROUP = "boards-write"
 
 
 class BoardLoaded(Message):
-    def __init__(self, board_id: str, update: BoardUpdate) -> None:
+    def __init__(self, board_id: str, update: BoardUpdate, poll: int = 0) -> None:
         super().__init__()
         self.board_id, self.update = board_id, update
+        self.poll = poll  # which poll (in the order they started) brought this board
 
 
 class BoardFailed(Message):
@@ -76,6 +81,8 @@ class BoardsScreen(DeskScreen):
         Binding("e", "epics", "Support Epics", id="boards.epics", tooltip="The Support Epics board and sync status"),
         Binding("A", "agenda", "Agenda", id="boards.agenda", tooltip="The agenda for this customer's call"),
         Binding("slash", "filter", "Filter", id="boards.filter", tooltip="Filter cards by text"),
+        Binding("exclamation_mark", "impediment", "Impediment", id="boards.impediment",
+                tooltip="Flag the card as blocked (asks why), or clear its impediment"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="boards.clear_filter"),
     ]
     HELP = """
@@ -89,6 +96,8 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
 - `e`: the Support Epics board and its sync status (missing copies, duplicates, orphans), with repair keys
 - `A`: the agenda for this customer's call (since the last call), with a running total of Up next while cards move
 - `/`: filter by text; `escape` clears it
+- `!`: flag an impediment (asks a one-line reason; labels the card and its Support Epics copy Blocked and
+  comments why); `!` on a blocked card clears it
 """
 
     def __init__(self, desk: Desk) -> None:
@@ -100,6 +109,10 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         self._filter = ""
         self._optimistic: dict[str, str] = {}  # card id -> list id it is shown in until Trello answers
         self._queued: set[str] = set()  # of those, moves the journal holds until Trello is back
+        # Of those, moves Trello confirmed, by the number of polls started when it did: the card stays shown
+        # where it went until a poll that started after that comes back (an older one may predate the move).
+        self._confirmed: dict[str, int] = {}
+        self._polls_started = 0
         self._poll: Timer | None = None
         self._failures = 0  # polls in a row that failed: back off to every 2nd, 4th, 8th tick
         self._ticks = 0
@@ -121,7 +134,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         yield KanbanBoard(self._prompt, columns=4, id="kanban")
         yield Static(Text("No customers with a Trello board are configured ([[customers]] trello_board)."),
                      id="empty")
-        yield Footer()
+        yield DeskFooter()
 
     async def on_mount(self) -> None:
         self._poll = self.set_interval(self.desk.settings.trello.poll_seconds, self._poll_tick, name="boards-poll")
@@ -157,12 +170,16 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         board_id = self.board_id
         if board_id is None:
             return
+        self._polls_started += 1
+        poll = self._polls_started
+        if self._error is not None and credential_refused(self._error):
+            await self.desk.services.renew_credentials()  # `r` after a refused key or token: read them again
         try:
             update = await self.service.refresh(board_id)
         except Exception as exc:  # shown as a banner; the board stays as it was
             self.post_message(BoardFailed(board_id, exc))
             return
-        self.post_message(BoardLoaded(board_id, update))
+        self.post_message(BoardLoaded(board_id, update, poll))
 
     def _refresh_running(self) -> bool:
         return any(w.group == REFRESH_GROUP and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
@@ -171,6 +188,8 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
     def _poll_tick(self) -> None:
         if self.app.screen is not self or self._refresh_running():
             return  # another screen or a dialog is on top, or the last poll is still out: skip, never queue
+        if self._error is not None and credential_refused(self._error):
+            return  # the same key and token would be refused again: wait for `r`
         self._ticks += 1
         if self._failures and self._ticks % (1 << min(self._failures, 3)):
             return  # offline: try less often (r still retries at once)
@@ -186,6 +205,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         if message.board_id != self.board_id:
             return  # the user moved on to another customer; the service cached it for later
         self._board, self._synced, self._error = message.update.board, message.update.synced_at, None
+        self.note_error(None)
         self._failures = 0
         self.query_one(Banner).hide()
         self.service_answered()  # back online: the services replay what was queued, in order
@@ -193,6 +213,10 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             for card_id in self._queued:
                 self._optimistic.pop(card_id, None)  # the queued moves have run: Trello's board is the truth
             self._queued.clear()
+        for card_id, confirmed_at in list(self._confirmed.items()):
+            if message.poll > confirmed_at:  # this poll started after Trello confirmed the move
+                del self._confirmed[card_id]
+                self._optimistic.pop(card_id, None)
         await self._redraw()
 
     def on_board_failed(self, message: BoardFailed) -> None:
@@ -200,11 +224,15 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             return
         self._error = message.error
         self._failures += 1
+        customer = self.service.customer_for(message.board_id)
+        doing = f"loading {customer}'s board" if customer else "loading the board"
+        self.note_error(message.error, doing)
         when = self._local(self._synced).strftime("%a %H:%M") if self._synced else None
-        poll = f"{self.desk.settings.trello.poll_seconds:g}"
-        shown = f"Showing the board as of {when}" if when else "Nothing to show yet"
-        self.query_one(Banner).show(f"⚠ Offline: {describe_error(message.error)}. {shown}; retrying every {poll} s "
-                                    "(press r to retry now).")
+        shown = f"showing the board as of {when}" if when else "nothing to show yet"
+        then = f"{shown}, trying again less and less often (r retries now, ? shows the detail)"
+        sentence = failure_sentence(message.error, doing=doing, then=then)
+        refused = credential_refused(message.error)
+        self.query_one(Banner).show(f"⚠ {sentence}" if refused else f"⚠ Offline: {sentence}")
         self._update_header()
 
     @work(group=WRITE_GROUP, exit_on_error=False)
@@ -259,21 +287,22 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
     def _update_header(self) -> None:
         header = self.query_one(DeskHeader)
         customers = self.service.customers
+        triage = f"· triage: {' + '.join(self.desk.triage_pair()) or 'not set'} "
         if not customers:
-            header.left, header.right = "Boards", "· no customers configured"
+            header.left, header.right = "Boards", f"{triage}· no customers configured"
             return
         header.left = f"Boards · {customers[self._index].name} ({self._index + 1}/{len(customers)})"
         board = self._board
         if board is None:
-            header.right = "· offline" if self._error is not None else "· loading…"
+            header.right = triage + ("· offline" if self._error is not None else "· loading…")
             return
         synced = self._local(self._synced).strftime("%H:%M:%S") if self._synced else "never"
-        state = "OFFLINE, " if self._error is not None else ""
+        state = "" if self._error is None else "REFUSED, " if credential_refused(self._error) else "OFFLINE, "
         pending = self.desk.pending_actions()
         extra = f" · {pending} pending action(s)" if pending else ""
         filt = f" · filter: {self._filter}" if self._filter else ""
         cadence = self.desk.services.call.cadence_words(customers[self._index])  # "call due Thu"
-        header.right = f"· {cadence} · {len(board.cards)} cards{filt}{extra} · {state}synced {synced}"
+        header.right = f"{triage}· {cadence} · {len(board.cards)} cards{filt}{extra} · {state}synced {synced}"
 
     # --- keys ---------------------------------------------------------------------------------------
     async def action_customer(self, delta: int) -> None:
@@ -318,8 +347,14 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         where = ""
         if message.card_id is not None and outcome.status is JournalStatus.PENDING:
             self._queued.add(message.card_id)  # keep showing it where it is going
+        elif message.card_id is not None and outcome.status == "done":
+            self._queued.discard(message.card_id)
+            # Trello has it: keep showing the card there until a poll started from now on brings the board
+            # (the board held here, and any poll already under way, predate the move).
+            self._confirmed[message.card_id] = self._polls_started
         elif message.card_id is not None:
             self._queued.discard(message.card_id)
+            self._confirmed.pop(message.card_id, None)
             self._optimistic.pop(message.card_id, None)
             original = self._board_card(message.card_id)
             lst = next((x for x in self._board.lists if original and x.id == original.list_id), None) \
@@ -377,9 +412,11 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == WRITE_GROUP and event.state is WorkerState.ERROR:
-            self._optimistic = {k: v for k, v in self._optimistic.items() if k in self._queued}
-            self.notify(describe_error(event.worker.error or RuntimeError("unknown")), title="Could not do that",
-                        severity="error", markup=False)
+            self._optimistic = {k: v for k, v in self._optimistic.items() if k in self._queued or k in self._confirmed}
+            error = event.worker.error or RuntimeError("unknown")
+            self.note_error(error, "writing to Trello")
+            self.notify(failure_sentence(error, doing="writing to Trello", then="nothing more was sent"),
+                        title="Could not do that", severity="error", markup=False)
             self.call_next(self._redraw)
 
     def action_epics(self) -> None:
@@ -420,6 +457,29 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             self.query_one("#filter", FilterBox).close()
         kanban = self.query_one(KanbanBoard)
         kanban.focus_column(kanban.current_column)
+
+    def action_impediment(self) -> None:
+        """`!`: flag an impediment on the card (the Standup screen's key, here for the card at hand)."""
+        card = self.current_card()
+        if card is None:
+            return
+        standup = self.desk.services.standup
+        target = standup.target_for(self._board_card(card.id) or card)
+        if is_blocked(card):
+            self._write_impediment(target, None, "")
+            return
+
+        def flag(reason: str | None) -> None:
+            if reason:
+                self._write_impediment(target, reason, standup.me())
+
+        self.app.push_screen(ImpedimentDialog(card.name, standup.me()), flag)
+
+    @work(group=WRITE_GROUP, exit_on_error=False)
+    async def _write_impediment(self, target: ImpedimentTarget, reason: str | None, developer: str) -> None:
+        standup = self.desk.services.standup
+        outcome = await (standup.flag(target, reason, developer) if reason else standup.clear(target))
+        self.post_message(WriteFinished(outcome, None, outcome.confirmation))
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Next customer", "The next customer's board (])", lambda: self.run_action("customer(1)"))

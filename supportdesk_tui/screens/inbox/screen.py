@@ -17,19 +17,20 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.sla import GLYPHS, SlaStatus, describe_policy
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.desk import Desk
-from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.errors import credential_refused, failure_sentence
 from supportdesk_tui.screens.inbox.messages import InboxFailed, InboxLoaded
 from supportdesk_tui.screens.inbox.ticket_detail import TicketDetailScreen
 from supportdesk_tui.screens.inbox.triage_keys import TRIAGE_BINDINGS, TriageFinished, TriageKeys
 from supportdesk_tui.screens.inbox.view import InboxView
 from supportdesk_tui.services.inbox import InboxData
 from supportdesk_tui.widgets.banner import Banner
+from supportdesk_tui.widgets.desk_footer import DeskFooter
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.filter_box import FilterBox
 from supportdesk_tui.widgets.ticket_table import Row, TicketTable
@@ -45,6 +46,8 @@ class InboxScreen(DeskScreen):
         Binding("slash", "filter", "Filter", id="inbox.filter", tooltip="Filter by text"),
         Binding("m", "toggle_mine", "Mine", id="inbox.mine", tooltip="Only tickets assigned to me"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="inbox.clear_filter"),
+        Binding("N", "all_seen", "All seen", show=False, id="inbox.all_seen",
+                tooltip="Mark every NEW ticket as seen"),
     ]
     HELP = """
 ## Inbox
@@ -54,6 +57,8 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 - `enter`: open the ticket's thread
 - `/`: filter by text (number, customer, subject, sender); `escape` clears it
 - `m`: show only tickets assigned to me
+- `NEW` marks a ticket that arrived since you last looked: it stays (across polls and restarts) until the
+  cursor has rested on its row for a second; `N` marks them all seen
 - `b`: backlog to the customer's Trello board (`enter` confirms) · `a`: fix now (assign to me, timebox)
 - `u`: urgent (business impact) · `c`: close as fixed (optional reply) · `n`: private note
 - `z`: undo the last triage action while nothing newer happened to its ticket
@@ -66,6 +71,8 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         self._error: BaseException | None = None
         self._poll: Timer | None = None
         self._ticker: Timer | None = None
+        self._ticks = 0
+        self._resting: tuple[int, int] | None = None  # (ticket under the cursor, tick it arrived at)
 
     @property
     def _data(self) -> InboxData | None:
@@ -78,7 +85,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         yield Banner(id="banner")
         yield FilterBox(placeholder="Filter: number, customer, subject or sender (escape clears)", id="filter")
         yield TicketTable(id="tickets", now=self.desk.clock.now, status_style=self._status_style)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._poll = self.set_interval(self.desk.settings.groove.poll_seconds, self._poll_tick, name="inbox-poll")
@@ -106,6 +113,8 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 
     @work(group=REFRESH_GROUP, exclusive=True, exit_on_error=False)
     async def refresh_inbox(self) -> None:
+        if self._error is not None and credential_refused(self._error):
+            await self.desk.services.renew_credentials()  # `r` after a refused token: read it again
         data = await self.desk.services.inbox.refresh()
         self.post_message(InboxLoaded(data))
 
@@ -116,6 +125,8 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
     def _poll_tick(self) -> None:
         if self._refresh_running():
             return  # never queue or cancel a refresh that is still on its way
+        if self._error is not None and credential_refused(self._error):
+            return  # the same token would be refused again: wait for `r` (after `supportdesk login`)
         self.refresh_inbox()
 
     def action_refresh(self) -> None:
@@ -131,6 +142,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         if not data.from_cache:
             self.service_answered()  # back online: the services replay what was queued, in order
             self._error = None
+            self.note_error(None)
             self.query_one(Banner).hide()
             self._announce(data)
         if not self.view.load(data):
@@ -144,6 +156,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 
     def on_inbox_failed(self, message: InboxFailed) -> None:
         self._error = message.error
+        self.note_error(message.error, "syncing the queue")
         self._show_banner(info=False)
         self._update_header()
 
@@ -162,9 +175,10 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         when = self._local(synced).strftime("%a %H:%M") if synced else "never"
         poll = f"{self.desk.settings.groove.poll_seconds:g}"
         if self._error is not None:
-            text = (f"⚠ Offline: {describe_error(self._error)}. Showing the queue as of {when}; "
-                    f"retrying every {poll} s (press r to retry now).")
-            self.query_one(Banner).show(text)
+            then = f"showing the queue as of {when}, retrying every {poll} s (r retries now, ? shows the detail)"
+            sentence = failure_sentence(self._error, doing="syncing the queue", then=then)
+            refused = credential_refused(self._error)
+            self.query_one(Banner).show(f"⚠ {sentence}" if refused else f"⚠ Offline: {sentence}")
         elif info:
             self.query_one(Banner).show(f"⟳ Showing the cached queue as of {when} while Groove answers…", info=True)
 
@@ -208,10 +222,34 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 
     def tick(self) -> None:
         """The 1 s countdown: memory only, changed cells only."""
+        self._ticks += 1
         if self._data is None:
             return
-        self.query_one(TicketTable).tick(self.desk.clock.now())
+        table = self.query_one(TicketTable)
+        table.tick(self.desk.clock.now())
+        self._settle_cursor(table)
         self._update_header()
+
+    def _settle_cursor(self, table: TicketTable) -> None:
+        """A NEW row the cursor has rested on since the previous tick is seen (a row the cursor only
+        passed over, or one the screen opened on before anyone looked, keeps its mark a moment longer)."""
+        resting = self._resting
+        if resting is None or resting[1] >= self._ticks or table.current_number() != resting[0]:
+            return
+        self._resting = None
+        if self.view.seen(resting[0]):
+            self._forget_marks([resting[0]])
+
+    def _forget_marks(self, numbers: list[int]) -> None:
+        self._sync_table()
+        self.run_worker(self.desk.services.inbox.mark_seen(numbers), name="mark_seen", group="inbox-seen",
+                        exit_on_error=False)
+
+    def action_all_seen(self) -> None:
+        """`N`: every NEW row is seen."""
+        numbers = self.view.all_seen()
+        if numbers:
+            self._forget_marks(numbers)
 
     def _update_header(self) -> None:
         header = self.query_one(DeskHeader)
@@ -219,14 +257,19 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         triage = " + ".join(self.desk.triage_pair()) or "not set"
         left = f"Inbox · triage: {triage} · {describe_policy(settings.sla)}"
         data = self._data
-        if data is None:
-            header.left, header.right = left, "· loading…"
+        if data is None:  # nothing to show yet: say why, never "loading" under a banner saying it failed
+            failed = "· token refused" if self._error is not None and credential_refused(self._error) else \
+                "· offline, nothing cached yet"
+            header.left, header.right = left, failed if self._error is not None else "· loading…"
             return
         counts = self.view.counts(self.desk.clock.now())
         parts = [f"{counts[s]} {GLYPHS[s]} {s.value}" for s in
                  (SlaStatus.OK, SlaStatus.AT_RISK, SlaStatus.BREACHED, SlaStatus.PAUSED) if counts[s]]
         synced = self._local(data.synced_at).strftime("%H:%M:%S") if data.synced_at else "never"
-        state = "OFFLINE, " if self._error is not None else ("cached, " if data.from_cache else "")
+        if self._error is None:
+            state = "cached, " if data.from_cache else ""
+        else:
+            state = "TOKEN REFUSED, " if credential_refused(self._error) else "OFFLINE, "
         pending = self.desk.pending_actions()
         extra = f" · {pending} pending action(s)" if pending else ""
         mine = " · mine only" if self.view.mine else ""
@@ -269,7 +312,8 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 
     @on(TicketTable.Highlighted, "#tickets")
     def _row_highlighted(self, event: TicketTable.Highlighted) -> None:
-        self.view.seen(event.number)
+        if self._resting is None or self._resting[0] != event.number:
+            self._resting = (event.number, self._ticks)
 
     @on(TicketTable.Selected, "#tickets")
     def _open(self, event: TicketTable.Selected) -> None:
@@ -303,4 +347,5 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         self.triage_keys.undo()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
-        return self.triage_keys.palette_commands()
+        yield from self.triage_keys.palette_commands()
+        yield SystemCommand("Mark all seen", "Every NEW ticket is seen (N)", self.action_all_seen)

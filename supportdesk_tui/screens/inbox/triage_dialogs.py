@@ -36,6 +36,18 @@ class CloseChoice:
     reply: str | None  # None: close without a reply
 
 
+SHORT_ROWS = 34  # below this many terminal rows the backlog dialog packs itself tighter
+
+
+class SpaceCheckbox(Checkbox, inherit_bindings=False):
+    """A checkbox that `space` ticks, leaving `enter` to the dialog (which confirms): `b` `enter` must
+    backlog wherever the focus happens to be."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_button", "Toggle", show=False),
+    ]
+
+
 class _Dialog(ModalScreen[object]):
     CSS_PATH = "triage_dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -56,6 +68,7 @@ class BacklogDialog(_Dialog):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "confirm", "Backlog", id="backlog.confirm", priority=True),
+        Binding("enter", "confirm", "Backlog", show=False),
         Binding("down", "customer(1)", "Next customer", show=False, id="backlog.next"),
         Binding("up", "customer(-1)", "Previous customer", show=False, id="backlog.previous"),
     ]
@@ -85,8 +98,7 @@ class BacklogDialog(_Dialog):
             yield Input(placeholder="type a customer's name", id="customer-filter")
             yield OptionList(id="customers")
             if self.unmapped_domain:
-                yield Checkbox(f"Remember {self.unmapped_domain} for the chosen customer (adds it to"
-                               f" {self.config_path}; the rest of the file is kept as it is)", id="remember")
+                yield SpaceCheckbox(self._remember_label(False), id="remember")
             yield Label("Card title")
             yield Input(value=t.title, placeholder="the card's title (required)", id="title")
             yield Static(id="preview")
@@ -94,8 +106,28 @@ class BacklogDialog(_Dialog):
             yield Static(Text("enter backlog · tab next field · escape cancel", style="dim"), classes="hint")
 
     def on_mount(self) -> None:
+        self._fit()
         self._fill("")
         self.query_one("#customer-filter", Input).focus()
+
+    def _remember_label(self, ticked: bool) -> str:
+        """The box's state in words, not only as a glyph (and the file it would write to)."""
+        name = self.config_path.rsplit("/", 1)[-1]
+        if ticked:
+            return f"Remember {self.unmapped_domain} for this customer? YES, written to {name} (space: no)"
+        return f"Remember {self.unmapped_domain} for this customer? no, nothing written (space: yes)"
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """On a short terminal (24 rows) the fields go borderless and the lists shorter, so the preview
+        and the hint stay on screen."""
+        self.query_one("#dialog").set_class(self.app.size.height < SHORT_ROWS, "-short")
+
+    @on(Checkbox.Changed, "#remember")
+    def _remember_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = self._remember_label(event.value)
 
     def _fill(self, needle: str) -> None:
         wanted = needle.strip().casefold()

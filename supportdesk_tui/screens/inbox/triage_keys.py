@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from supportdesk_tui.domain.journal import JournalStatus
+from supportdesk_tui.domain.mail_domains import is_public_domain
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
@@ -190,7 +191,8 @@ class TriageKeys:
                                board_problem=triage.board_problem, list_name=triage.list_name,
                                config_path=str(self.desk.settings.config_path),
                                unmapped_domain=ticket.customer_domain
-                               if suggested is None and triage.can_remember_domains() else None)
+                               if suggested is None and triage.can_remember_domains()
+                               and not is_public_domain(ticket.customer_domain) else None)
 
         def chosen(choice: object) -> None:
             if not isinstance(choice, BacklogChoice):

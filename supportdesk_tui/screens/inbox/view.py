@@ -1,7 +1,7 @@
 """The Inbox as a view model: which tickets show, in what order, with which marks. No Textual here, so
 every rule below is tested as a plain table of cases (tests/inbox/test_inbox_view.py).
 
-It owns the text filter, "mine only", the NEW marks (until the row is highlighted), the rows a triage
+It owns the text filter, "mine only", the NEW marks (until the cursor rests on the row), the rows a triage
 action took out of the queue before Groove confirmed it, the queue order and the per-state counts.
 The screen owns the widgets and the timers and asks this for rows.
 """
@@ -88,10 +88,27 @@ class InboxView:
             return None
         return self.data.item(number)
 
-    def seen(self, number: int) -> None:
-        """The cursor reached a NEW row: it is not new any more."""
-        if self.data is not None and number in self.data.new_numbers:
-            self._seen_new.add(number)
+    def is_new(self, number: int) -> bool:
+        """Marked NEW (arrived with this or an earlier sync or run) and not seen since."""
+        data = self.data
+        return (data is not None and number not in self._seen_new
+                and (number in data.marked_new or number in data.new_numbers))
+
+    def seen(self, number: int) -> bool:
+        """The cursor rested on a row: if it was NEW, it is not any more (True then: keep that for good)."""
+        if not self.is_new(number):
+            return False
+        self._seen_new.add(number)
+        return True
+
+    def all_seen(self) -> list[int]:
+        """Every NEW row is seen (a key for "I have looked at them all"); returns the ones that were."""
+        data = self.data
+        if data is None:
+            return []
+        numbers = [item.number for item in data.items if self.is_new(item.number)]
+        self._seen_new.update(numbers)
+        return numbers
 
     def rows(self, now: datetime, mark_of: MarkOf | None = None) -> list[Row]:
         """The rows to show, in queue order (time left, then number). ``mark_of`` gives each row's triage
@@ -110,7 +127,7 @@ class InboxView:
                                 t.state, t.assignee or ""]).casefold()
                 if needle not in hay:
                     continue
-            new = t.number in data.new_numbers and t.number not in self._seen_new
+            new = (t.number in data.marked_new or t.number in data.new_numbers) and t.number not in self._seen_new
             rows.append(Row(t, item.clock, customer, new=new,
                             mark=mark_of(t.number) if mark_of is not None else item.mark))
         return sorted(rows, key=lambda row: queue_key(row.clock, now, row.ticket.number))

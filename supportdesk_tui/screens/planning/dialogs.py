@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from supportdesk_tui.domain.impediments import BLOCKED_GLYPH
 from supportdesk_tui.domain.planning import ItemTotal, WorkItem, format_half_days
 from supportdesk_tui.domain.rota import TriagePair
 from supportdesk_tui.services.planning.service import (
@@ -85,7 +86,10 @@ class PairHint:
 
 
 def item_prompt(total: ItemTotal, known: str = "") -> Text:
-    text = Text(f"{total.item.customer}: ", style="bold")
+    text = Text(style="bold")
+    if total.item.blocked:
+        text.append(f"{BLOCKED_GLYPH} BLOCKED ", style="red")
+    text.append(f"{total.item.customer}: ")
     text.append(" ".join(total.item.title.split()))
     if total.estimate is not None:
         text.append(f"  · est {format_half_days(total.estimate)}", style="dim")

@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
 from supportdesk_tui.domain.plan_export import planned_cards
@@ -37,6 +37,7 @@ from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.errors import problem as failure_problem
 from supportdesk_tui.screens.planning.close_week import CloseWeekMixin
 from supportdesk_tui.screens.planning.dialogs import (
     ConfirmationsScreen,
@@ -62,6 +63,7 @@ from supportdesk_tui.screens.planning.roster import (
 from supportdesk_tui.services.planning.service import PlanningService, Pool, RotaChoice
 from supportdesk_tui.themes import HOUSE_THEME, PROJECTOR_THEME
 from supportdesk_tui.widgets.banner import Banner
+from supportdesk_tui.widgets.desk_footer import DeskFooter
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.plan_grid import MIN_DAY_WIDTH, WHO_WIDTH, PlanGrid, TotalsPanel
 
@@ -152,7 +154,7 @@ or moved away stops the week's writing: `F` rewrites it from this machine's copy
         with Horizontal(id="below"):
             yield TotalsPanel(id="customers")
             yield TotalsPanel(id="pool")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._week = self.service.this_week()
@@ -208,7 +210,10 @@ or moved away stops the week's writing: `F` rewrites it from this machine's copy
                 "planning-knowledge": "Past plans could not be read for who knows which customer",
                 }.get(event.worker.group, "Something failed")
         if event.worker.group == "planning-pool":
-            self.query_one(Banner).show(f"⚠ {what}: {error}. The saved plan still shows; press r to retry.")
+            self.note_error(event.worker.error, "loading the Up next pool")  # the header says "not loaded" now
+            self.query_one(Banner).show(f"⚠ {what}: {failure_problem(event.worker.error or RuntimeError())}; the "
+                                        "saved plan still shows, press r to retry (? shows the detail).")
+            self._update_header()
         else:
             self.notify(f"{what}: {error}", severity="error", markup=False, timeout=10)
 
@@ -223,6 +228,7 @@ or moved away stops the week's writing: `F` rewrites it from this machine's copy
 
     def on_pool_loaded(self, message: PoolLoaded) -> None:
         self._pool = message.pool
+        self.note_error(None)
         banner = self.query_one(Banner)
         if message.pool.problems:
             banner.show("⚠ Some boards could not be read: " + "; ".join(message.pool.problems), info=True)
@@ -281,7 +287,7 @@ or moved away stops the week's writing: `F` rewrites it from this machine's copy
         state = {"saved": "saved", "last week": "from last week, not saved yet", "new": "new plan"}.get(self._source,
                                                                                                     "")
         if self._pool is None:
-            pool = "loading the Up next pool…"
+            pool = "Up next pool not loaded (r retries)" if self.error_detail else "loading the Up next pool…"
         else:
             zone = ZoneInfo(self.desk.settings.sla.timezone)
             at = self._pool.loaded_at.astimezone(zone).strftime("%H:%M") if self._pool.loaded_at else "never"

