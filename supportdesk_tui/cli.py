@@ -392,13 +392,19 @@ def _call(settings: Settings, args: argparse.Namespace) -> int:
 def _plan(settings: Settings, args: argparse.Namespace) -> int:
     if args.plan_command != "export":
         raise UsageError("usage: supportdesk plan export [--week YYYY-Www] [--format md|csv]")
-    from supportdesk_tui.services.planning.export import NoPlanError, export_week
+    from supportdesk_tui.services.planning.export import NoPlanError, export_week_from
 
     try:
-        print(export_week(settings, args.week, args.format), end="")
+        credentials: Credentials | None = load_credentials()
+    except CredentialsError:
+        credentials = None  # no keyring: this machine's copy, and the source line says so
+    try:
+        text, source = export_week_from(settings, args.week, args.format, credentials=credentials)
     except NoPlanError as exc:
         print(f"supportdesk: {exc}", file=sys.stderr)
         return 1
+    print(text, end="")
+    print(source, file=sys.stderr)  # stdout stays the plan alone, for pipes
     return 0
 
 

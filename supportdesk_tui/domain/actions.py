@@ -425,7 +425,37 @@ class Commented(JsonRecord):
     found: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class PlanRecordWrite(ActionPayload):
+    """Write the week's plan (the latest local copy, read when the step runs) to its plan card.
+    ``choice`` is ``"repair"`` when the person chose to rewrite a card that could not be trusted;
+    ``migrate`` marks a plan saved before plans lived on Trello (written only where no card exists)."""
+
+    KIND = ActionKind.PLAN_RECORD
+    OMIT_IF_NONE = frozenset({"choice", "migrate"})
+    week: str
+    choice: str | None = None
+    migrate: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlansList(JsonRecord):
+    list_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanWritten(JsonRecord):
+    OMIT_IF_NONE = frozenset({"card_id", "skipped"})
+    card_id: str | None = None
+    revision: int = 0
+    wrote: bool = False
+    created: bool = False
+    conflicts: int = 0
+    skipped: str | None = None
+
+
 PAYLOADS: dict[ActionKind, type[ActionPayload]] = {
     cls.KIND: cls for cls in (Backlog, FixNow, Urgent, Close, Note, Undo, CardMove, CardDone, EpicsCopy,
                               EpicsToDone, EpicsDedupe, EpicsOrphan, PlanPublish, Confirmation,
-                              ConfirmationTicket, WeekClose, ImpedimentFlag, ImpedimentClear)}
+                              ConfirmationTicket, WeekClose, ImpedimentFlag, ImpedimentClear,
+                              PlanRecordWrite)}

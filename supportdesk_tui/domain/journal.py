@@ -49,6 +49,7 @@ class ActionKind(StrEnum):
     WEEK_CLOSE = "week.close"
     IMPEDIMENT = "card.impediment"
     IMPEDIMENT_CLEAR = "card.impediment_clear"
+    PLAN_RECORD = "plan.record"  # the week's plan written to its card on the Support Epics board
 
     @property
     def words(self) -> str:

@@ -41,6 +41,8 @@ RECORD_VERSION = 1
 FENCE_TAG = "supportdesk-plan"
 CARD_PREFIX = "Support plan "
 TRELLO_CARD_URL = "https://trello.com/c/"
+LINEAGE = 20
+"""How many earlier versions' tags a record keeps (enough to tell a merge base through a busy morning)."""
 TITLE_LIMIT = 100
 """Item titles are kept to this many characters in the record (the card itself has the full name)."""
 
@@ -64,6 +66,10 @@ class PlanRecord:
     revision: int
     saved_by: str
     saved_at: datetime
+    tag: str = ""
+    """A short random name of this version, so two saves of the same revision can be told apart."""
+    lineage: tuple[str, ...] = ()
+    """The tags of the versions this one was written over, oldest first (the last few only)."""
 
 
 # ----------------------------------------------------------------------------------------- the card name
@@ -105,6 +111,9 @@ def encode(record: PlanRecord) -> str:
         "cells": cells, "est": dict(plan.estimates),
         "pair": list(plan.triage_pair) if plan.triage_pair else None,
     }
+    if record.tag:
+        data["tag"] = record.tag
+        data["lin"] = list(record.lineage[-LINEAGE:])
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -158,7 +167,10 @@ def decode(text: str) -> PlanRecord:
         if saved_at.tzinfo is None:
             raise PlanRecordError("its plan block's save time has no time zone")
         revision = _int(data["rev"])
-        return PlanRecord(plan=plan, revision=revision, saved_by=_str(data["by"]), saved_at=saved_at)
+        tag = _str(data.get("tag", ""))
+        lineage = tuple(_str(t) for t in _list(data.get("lin", [])))
+        return PlanRecord(plan=plan, revision=revision, saved_by=_str(data["by"]), saved_at=saved_at, tag=tag,
+                          lineage=lineage)
     except PlanRecordError:
         raise
     except KeyError as exc:
@@ -183,7 +195,10 @@ def render_description(record: PlanRecord, customers: Iterable[Customer] = ()) -
 
 def parse_description(description: str) -> PlanRecord:
     """The record in a card's description (the last ``supportdesk-plan`` block); :class:`PlanRecordError` if none."""
-    blocks = _FENCE_RE.findall(description)
+    # Lenient about line endings and trailing spaces: that Trello returns the text byte for byte is not
+    # documented, and a person editing the card may add either.
+    text = description.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = _FENCE_RE.findall(text)
     if not blocks:
         raise PlanRecordError(f"its description has no ```{FENCE_TAG} block")
     return decode(blocks[-1].strip())

@@ -15,9 +15,10 @@ from pathlib import Path
 from supportdesk_tui.store.base import SCHEMA_VERSION
 from supportdesk_tui.store.inbox import InboxHead, InboxStore, ticket_from_json, ticket_to_json
 from supportdesk_tui.store.journal import JournalEntry, JournalStore
-from supportdesk_tui.store.week import WeekStore
+from supportdesk_tui.store.week import PlanRecordRow, WeekStore
 
-__all__ = ["SCHEMA_VERSION", "InboxHead", "JournalEntry", "Store", "ticket_from_json", "ticket_to_json"]
+__all__ = ["SCHEMA_VERSION", "InboxHead", "JournalEntry", "PlanRecordRow", "Store", "ticket_from_json",
+           "ticket_to_json"]
 
 
 class Store(InboxStore, JournalStore, WeekStore):

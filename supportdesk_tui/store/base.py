@@ -21,9 +21,11 @@ from typing import Any
 from supportdesk_tui.domain.sla import ClockSummary
 from supportdesk_tui.domain.tickets import Ticket
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Schema 3 keeps the journal's step attempt counts in their own column; schema 2 kept them among the
 # step results as "<step>@attempt" keys, which are moved out when such a file is opened.
+# Schema 4 adds plan_records (per week: the plan of record last read from Trello, the merge base; its
+# card; conflicts and card problems to show). Created by IF NOT EXISTS, so an older file gains it on open.
 LEGACY_ATTEMPT = "@attempt"
 # inbox_cache keeps, beside each ticket, a summary of its SLA clock as last computed (instants in
 # microseconds since the epoch, exact): a cold start ranks and counts the queue from these and replays
@@ -46,6 +48,10 @@ CREATE TABLE IF NOT EXISTS journal (
 CREATE INDEX IF NOT EXISTS journal_status ON journal(status);
 CREATE TABLE IF NOT EXISTS plans (week TEXT PRIMARY KEY, plan TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rota (week TEXT PRIMARY KEY, lead TEXT NOT NULL, other TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS plan_records (week TEXT PRIMARY KEY, base TEXT, revision INTEGER NOT NULL DEFAULT 0,
+    card_id TEXT NOT NULL DEFAULT '', card_url TEXT NOT NULL DEFAULT '', saved_by TEXT NOT NULL DEFAULT '',
+    saved_at TEXT, read_at TEXT, conflicts TEXT NOT NULL DEFAULT '{}', problem TEXT NOT NULL DEFAULT '{}',
+    parent TEXT, tags TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE IF NOT EXISTS sla_warnings (number INTEGER NOT NULL, threshold REAL NOT NULL,
     at TEXT NOT NULL, PRIMARY KEY (number, threshold));
 CREATE TABLE IF NOT EXISTS tickets_seen (number INTEGER PRIMARY KEY, created_at TEXT NOT NULL,

@@ -46,7 +46,7 @@ LEGACY = "@attempt"
 K = ActionKind
 # Kinds added after the fixture was written: the older code cannot have stored them.
 NEWER_KINDS = {ActionKind.PLAN_CONFIRM_TICKET.value, ActionKind.WEEK_CLOSE.value,
-               ActionKind.IMPEDIMENT.value, ActionKind.IMPEDIMENT_CLEAR.value}
+               ActionKind.IMPEDIMENT.value, ActionKind.IMPEDIMENT_CLEAR.value, ActionKind.PLAN_RECORD.value}
 RESULTS: dict[tuple[ActionKind, str], type[JsonRecord]] = {
     (K.BACKLOG, "check"): BacklogCheck, (K.BACKLOG, "card"): BacklogCard, (K.BACKLOG, "note"): Posted,
     (K.BACKLOG, "state"): StateSet, (K.BACKLOG, "record"): At,

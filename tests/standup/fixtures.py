@@ -45,6 +45,7 @@ async def plan_week(services: Services) -> Planned:
         plan = plan.assign(dev, day, item).plan
     plan = plan.mark_triage("dev", WED).plan
     await services.planning.save(plan)
+    await services.planning.record.drain()  # the plan reaches its Trello card now, not on the app's next start
     return Planned(plan, paired, solo)
 
 

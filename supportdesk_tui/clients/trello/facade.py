@@ -35,6 +35,7 @@ from supportdesk_tui.clients.errors import ApiError, UnavailableError, Validatio
 from supportdesk_tui.clients.retry import RetryPolicy, call_with_retries
 from supportdesk_tui.clients.trello import activity, parse
 from supportdesk_tui.clients.trello.errors import WriteOutcomeUnknownError, already_there, map_error
+from supportdesk_tui.clients.trello.plan_lists import PlanListCalls
 from supportdesk_tui.clients.trello.scrub import ScrubFilter, scrub
 from supportdesk_tui.clients.trello.session import RateLimitState, RebasingSession, RequestBudget
 from supportdesk_tui.domain.account import BoardOutline
@@ -52,7 +53,7 @@ CHANGE_POLL_LIMIT = 50
 BATCH_SIZE = 10  # Trello's most URLs in one /batch
 
 
-class TrelloClient:
+class TrelloClient(PlanListCalls):
     """Async Trello API for the app; returns frozen domain values from :mod:`supportdesk_tui.domain.boards`."""
 
     def __init__(self, base_url: str, api_key: str, token: str, *, auth_mode: AuthMode = "oauth",

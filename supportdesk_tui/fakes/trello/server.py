@@ -257,6 +257,13 @@ class TrelloFake(TrelloRoutes):
             actor = self.add_member(username)
             self.state.update_card(card, {"idList": self.list_id(card.board_id, list_name), "pos": pos}, actor)
 
+    def edit_card_as_other_person(self, card_id: str, *, username: str = "ben", **changes: Any) -> None:
+        """Someone else changes a card's fields (``desc``, ``closed``, ``name``) in the Trello web app: one
+        ``updateCard`` action by them, the card's ``dateLastActivity`` moving on, Trello's limits applied."""
+        with self.lock:
+            card = self.state.card(card_id)
+            self.state.update_card(card, dict(changes), self.add_member(username))
+
     def comments_on(self, card_id: str) -> list[str]:
         """Comment texts on a card, oldest first."""
         with self.lock:

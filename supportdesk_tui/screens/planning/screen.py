@@ -51,6 +51,7 @@ from supportdesk_tui.screens.planning.dialogs import (
     RotaScreen,
     WeekOpened,
 )
+from supportdesk_tui.screens.planning.record_view import PLAN_RECORD_BINDINGS, PlanRecordMixin
 from supportdesk_tui.screens.planning.roster import (
     KnowledgeLoaded,
     RosterKeysMixin,
@@ -67,7 +68,7 @@ from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.plan_grid import MIN_DAY_WIDTH, WHO_WIDTH, PlanGrid, TotalsPanel
 
 
-class PlanningScreen(RosterKeysMixin, CloseWeekMixin, DeskScreen):
+class PlanningScreen(PlanRecordMixin, RosterKeysMixin, CloseWeekMixin, DeskScreen):
     CSS_PATH = "planning.tcss"
     AUTO_FOCUS = "#grid"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -91,6 +92,7 @@ class PlanningScreen(RosterKeysMixin, CloseWeekMixin, DeskScreen):
                 tooltip="Add someone to this week's roster only"),
         Binding("D", "remove_person", "Remove person", show=False, id="planning.remove_person",
                 tooltip="Take the person under the cursor off this week's roster (nothing planned)"),
+        *PLAN_RECORD_BINDINGS,
     ]
     HELP = """
 ## Planning
@@ -115,6 +117,11 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
 - `N` add someone to this week only; `D` take the person under the cursor off it (nothing planned)
 - Two people on a card the same day pair on it: each gives their half days, the card counts them once;
   the picker says who knows each customer and, where `pair = true`, offers a partner
+
+The plan of record is a card per week in the Support plans list on Support Epics: every change goes
+there within seconds; what others save shows on `r` and each poll. Both changed one cell: theirs is
+kept and the banner says so (`m` puts yours over it, `M` keeps theirs). A card broken by hand, doubled
+or moved away stops the week's writing: `F` rewrites it from this machine's copy, `T` takes the card's.
 """
 
     def __init__(self, desk: Desk) -> None:
@@ -126,6 +133,7 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         self._theme_before: str | None = None
         self._week: IsoWeek | None = None
         self._knowledge: Knowledge | None = None
+        self._record_line = ""
 
     @property
     def service(self) -> PlanningService:
@@ -153,6 +161,7 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         self._update_header()
         self.open_week(self._week)
         self.load_pool()
+        self.watch_record()
 
     def on_resize(self) -> None:
         self._render_plan()
@@ -169,8 +178,8 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         self.post_message(PoolLoaded(await self.service.load_pool()))
 
     @work(group="planning-save", exit_on_error=False)
-    async def save_plan(self, plan: Plan) -> None:
-        await self.service.save(plan)
+    async def save_plan(self, plan: Plan, base: Plan | None = None) -> None:
+        await self.service.save(plan, base)
 
     @work(group="planning-publish", exit_on_error=False)
     async def publish(self, plan: Plan, pool: tuple[WorkItem, ...]) -> None:
@@ -223,7 +232,7 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
         banner = self.query_one(Banner)
         if message.pool.problems:
             banner.show("⚠ Some boards could not be read: " + "; ".join(message.pool.problems), info=True)
-        else:
+        elif not banner.has_class("-record"):  # a plan-of-record message stays until it is answered
             banner.hide()
         if self._plan is not None and self._source != "saved" and self._week is not None:
             self.open_week(self._week)  # an unsaved week is re-derived with the fresh pool (or the one asked for)
@@ -283,7 +292,8 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
             zone = ZoneInfo(self.desk.settings.sla.timezone)
             at = self._pool.loaded_at.astimezone(zone).strftime("%H:%M") if self._pool.loaded_at else "never"
             pool = f"pool: {len(self._pool.items)} cards as of {at}"
-        header.right = f"· {state} · {pool}"
+        record = f" · {self._record_line}" if self._record_line else ""
+        header.right = f"· {state}{record} · {pool}"
 
     # --- editing ------------------------------------------------------------------------------------
     def _cell(self) -> tuple[Plan, str, date | None] | None:
@@ -300,11 +310,12 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
             self.notify(warning, severity="warning", markup=False)
         if plan == self._plan:
             return
+        before = self._plan if self._source == "saved" else None
         self._plan, self._source = plan, "saved"
         if self._rota is not None and self._rota.pair == plan.triage_pair and self._rota.source != "saved":
             self._rota = replace(self._rota, source="saved")  # saving the plan records its pair in the rota
         self._render_plan()
-        self.save_plan(plan)
+        self.save_plan(plan, before)
 
     def _day_cell(self) -> tuple[Plan, str, date] | None:
         cell = self._cell()
@@ -405,8 +416,9 @@ counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what
             self.open_week(self._week)
 
     def action_refresh(self) -> None:
-        """`r`: reload the pool from Trello (and the week with it)."""
+        """`r`: reload the pool from Trello (and the week with it), and look at the plan of record."""
         self.load_pool()
+        self.check_record()
 
     def action_projector(self) -> None:
         if self.app.theme == PROJECTOR_THEME.name:

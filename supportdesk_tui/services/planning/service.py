@@ -27,6 +27,7 @@ from supportdesk_tui.domain.plan_export import (
     plan_to_dict,
     planned_cards,
 )
+from supportdesk_tui.domain.plan_merge import merge_plans
 from supportdesk_tui.domain.planning import IsoWeek, Plan, WorkItem, start_from
 from supportdesk_tui.domain.planning_pool import Pool, build_pool
 from supportdesk_tui.domain.roster import (
@@ -49,6 +50,9 @@ from supportdesk_tui.services.planning.actions import (
     normalise,
     publish_targets,
 )
+from supportdesk_tui.services.planning.record import PlanRecordService
+from supportdesk_tui.services.planning.record_actions import PlanRecordHandler
+from supportdesk_tui.services.planning.record_model import RecordEvent, same_plan
 
 log = logging.getLogger(__name__)
 
@@ -144,11 +148,14 @@ class PlanningService:
         self.settings = context.settings
         self._cache = _Cache()
         self._save_lock = asyncio.Lock()
-        self._latest: dict[IsoWeek, Plan] = {}
+        self._latest: dict[IsoWeek, tuple[Plan, Plan | None]] = {}  # week -> (newest plan, what it was edited from)
         self._boards: dict[str, Board] = {}  # the last pool load's customer boards: card members, people
         self._members: tuple[Member, ...] = ()
         context.journal.register(PublishHandler(context))
         context.journal.register(ConfirmHandler(context))
+        self.record = PlanRecordService(context)  # the plan of record on Trello; this store is its cache
+        context.journal.register(PlanRecordHandler(self.record))
+        self.record.listeners.append(self._record_changed)
 
     # --- weeks ----------------------------------------------------------------------------------
     def today(self) -> date:
@@ -212,20 +219,33 @@ class PlanningService:
             return OpenedWeek(plan, "last week", f"Started from {week.prev()}'s plan (not saved until you change it).")
         return OpenedWeek(self.new_plan(week).with_triage_pair(rota.pair), "new")
 
-    async def save(self, plan: Plan) -> None:
-        """Save a plan (and its triage pair in the rota); later calls win, writes stay in order."""
-        self._latest[plan.week] = plan
+    async def save(self, plan: Plan, base: Plan | None = None) -> None:
+        """Save a plan (and its triage pair in the rota); later calls win, writes stay in order.
+
+        ``base`` is the plan the edit was made on. When the stored copy changed under it (another
+        machine's edit, read from Trello meanwhile), the two are merged cell by cell, the edit made here
+        winning where both touched the same cell, and the screen is told to show the result.
+        """
+        pending = self._latest.get(plan.week)
+        self._latest[plan.week] = (plan, pending[1] if pending is not None else base)  # the oldest unsaved base
         async with self._save_lock:
-            latest = self._latest.pop(plan.week, None)
-            if latest is None:
+            queued = self._latest.pop(plan.week, None)
+            if queued is None:
                 return  # a later call already wrote a newer version
+            latest, edited_from = queued
             now = self.context.clock.now()
-            # The config's developers at save time let a later config change apply without undoing the week's
-            # own roster changes (``_fit``).
-            data = {**plan_to_dict(latest), "team": list(self.settings.team.developers)}
-            await asyncio.to_thread(self.context.store.save_plan, str(latest.week), data, now)
+            async with self.record.local_lock:
+                current = await self.load_plan(latest.week) if edited_from is not None else None
+                if current is not None and edited_from is not None and not same_plan(current, edited_from):
+                    latest = merge_plans(edited_from, current, latest).plan
+                    self.record.changed(latest.week)
+                # The config's developers at save time let a later config change apply without undoing the
+                # week's own roster changes (``_fit``).
+                data = {**plan_to_dict(latest), "team": list(self.settings.team.developers)}
+                await asyncio.to_thread(self.context.store.save_plan, str(latest.week), data, now)
             if latest.triage_pair is not None:
                 await self._save_rota(latest.week, latest.triage_pair)
+        await self.record.queue_write(plan.week)
 
     # --- the pool -------------------------------------------------------------------------------
     async def load_pool(self) -> Pool:
@@ -267,9 +287,30 @@ class PlanningService:
 
     # --- the rota -------------------------------------------------------------------------------
     async def rota_history(self) -> dict[IsoWeek, TriagePair]:
-        rows = await asyncio.to_thread(self.context.store.load_rota)
-        self._cache.rota = history_from_store(rows)
+        """Each week's pair: the plan of record's (the same on every machine) wherever a plan card was
+        read, as this machine's copy of it holds it (with an edit not sent yet); this machine's own rota
+        only for weeks without a card."""
+        self._cache.rota = await asyncio.to_thread(self._read_rota)
         return dict(self._cache.rota)
+
+    def _read_rota(self) -> dict[IsoWeek, TriagePair]:
+        store = self.context.store
+        records = {w: r for w, r in store.load_plan_records().items() if r.card_id}
+        history = history_from_store({w: p for w, p in store.load_rota().items() if w not in records})
+        for week, row in records.items():
+            pair = (store.load_plan(week) or row.base or {}).get("triage_pair")
+            if pair and len(pair) == 2:
+                history[IsoWeek.parse(week)] = (str(pair[0]), str(pair[1]))
+            else:
+                history.pop(IsoWeek.parse(week), None)
+        return history
+
+    def _record_changed(self, event: RecordEvent) -> None:
+        """A card may have named another pair: read the rota again, showing the one known meanwhile."""
+        if self._cache.loading is not None and not self._cache.loading.done():
+            self._cache.loading.add_done_callback(lambda _: self._start_rota_load())
+        else:
+            self._start_rota_load()
 
     def _choice(self, week: IsoWeek, history: Mapping[IsoWeek, TriagePair]) -> RotaChoice:
         team = self.settings.team
@@ -320,6 +361,7 @@ class PlanningService:
         Until the rota has been read, or when it has nothing for this week, the configured
         ``[team].triage`` shows, else the suggestion.
         """
+        self.record.check_soon()  # on start, then once per Trello poll period: the pair may change elsewhere
         if self._cache.rota is None:
             self._start_rota_load()
             return tuple(self.settings.team.triage)
