@@ -19,7 +19,6 @@ from supportdesk_tui.services.config_write import ConfigWriteError, add_email_do
 from tests.support import settle
 from tests.triage.fixtures import ACME, TrelloEnv, add_ticket, ticket_url
 
-pytest_plugins = ["tests.triage.fixtures"]
 SIZE = (150, 40)
 
 

@@ -9,8 +9,6 @@ from tests.support import settle
 from tests.triage.fixtures import TrelloEnv, add_ticket
 from tests.triage.test_triage_app import SIZE, focus_row
 
-pytest_plugins = ["tests.triage.fixtures"]
-
 
 def toasts(app: Any) -> list[tuple[str, str]]:
     return [(n.title, n.message) for n in app._notifications]

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -34,26 +33,25 @@ import trello
 from supportdesk_tui.clients.errors import ApiError, UnavailableError, ValidationError
 from supportdesk_tui.clients.retry import RetryPolicy, call_with_retries
 from supportdesk_tui.clients.trello import activity, parse
+from supportdesk_tui.clients.trello.activity_calls import ActivityCalls
 from supportdesk_tui.clients.trello.errors import WriteOutcomeUnknownError, already_there, map_error
+from supportdesk_tui.clients.trello.ids import SERVICE, checked_id, checked_pos
 from supportdesk_tui.clients.trello.plan_lists import PlanListCalls
 from supportdesk_tui.clients.trello.scrub import ScrubFilter, scrub
 from supportdesk_tui.clients.trello.session import RateLimitState, RebasingSession, RequestBudget
 from supportdesk_tui.domain.account import BoardOutline
 from supportdesk_tui.domain.boards import Board, BoardList, Card, Label, Member
 from supportdesk_tui.domain.redact import displayable
-from supportdesk_tui.domain.standup import CardEvent
 
-SERVICE = "Trello"
 __all__ = ["CHANGE_POLL_LIMIT", "AuthMode", "TrelloClient", "WriteOutcomeUnknownError"]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 AuthMode = Literal["oauth", "query"]
-_IDENT = re.compile(r"^[A-Za-z0-9]{1,64}$")
 CHANGE_POLL_LIMIT = 50
 BATCH_SIZE = 10  # Trello's most URLs in one /batch
 
 
-class TrelloClient(PlanListCalls):
+class TrelloClient(PlanListCalls, ActivityCalls):
     """Async Trello API for the app; returns frozen domain values from :mod:`supportdesk_tui.domain.boards`."""
 
     def __init__(self, base_url: str, api_key: str, token: str, *, auth_mode: AuthMode = "oauth",
@@ -105,7 +103,7 @@ class TrelloClient(PlanListCalls):
 
     async def load_board(self, board_id: str) -> Board:
         """The board with its open lists, visible cards, labels and members, in ONE request."""
-        path = f"/boards/{_ident(board_id, 'board id')}"
+        path = f"/boards/{checked_id(board_id, 'board id')}"
 
         def job() -> Board:
             board = parse.parse_board(self._fetch("GET", path, parse.board_query()))
@@ -117,7 +115,7 @@ class TrelloClient(PlanListCalls):
     async def load_board_with_baseline(self, board_id: str) -> tuple[Board, str | None]:
         """The board and the id of its newest action, from ONE request: the baseline for
         :meth:`board_changed_since` describes exactly the board returned (no second load on the first poll)."""
-        path = f"/boards/{_ident(board_id, 'board id')}"
+        path = f"/boards/{checked_id(board_id, 'board id')}"
 
         def job() -> tuple[Board, str | None]:
             data = self._fetch("GET", path, parse.board_query(baseline=True))
@@ -169,7 +167,7 @@ class TrelloClient(PlanListCalls):
         UNCONFIRMED: whether each sub-request counts against the rate limit; assumed so, which at ten
         boards a request stays far under it.
         """
-        ids = [_ident(b, "board id") for b in board_ids]
+        ids = [checked_id(b, "board id") for b in board_ids]
         out: dict[str, tuple[str, ...] | None] = {}
         for start in range(0, len(ids), BATCH_SIZE):
             chunk = ids[start:start + BATCH_SIZE]
@@ -193,7 +191,7 @@ class TrelloClient(PlanListCalls):
 
     async def board_members(self, board_id: str) -> tuple[Member, ...]:
         """The board's members (username and full name), for ``init``'s team guess."""
-        path = f"/boards/{_ident(board_id, 'board id')}/members"
+        path = f"/boards/{checked_id(board_id, 'board id')}/members"
 
         def job() -> tuple[Member, ...]:
             data = self._fetch("GET", path, {"fields": "username,fullName"})
@@ -218,7 +216,7 @@ class TrelloClient(PlanListCalls):
 
     async def latest_action_id(self, board_id: str) -> str | None:
         """Id of the board's newest action (the baseline for :meth:`board_changed_since`)."""
-        path = f"/boards/{_ident(board_id, 'board id')}/actions"
+        path = f"/boards/{checked_id(board_id, 'board id')}/actions"
 
         def job() -> str | None:
             actions = parse.parse_actions(self._fetch("GET", path, {"limit": "1", "fields": "id,type,date",
@@ -234,8 +232,8 @@ class TrelloClient(PlanListCalls):
         """
         if action_id is None:
             return True, await self.latest_action_id(board_id)
-        path = f"/boards/{_ident(board_id, 'board id')}/actions"
-        query = {"since": _ident(action_id, "action id"), "limit": str(CHANGE_POLL_LIMIT), "fields": "id,type,date",
+        path = f"/boards/{checked_id(board_id, 'board id')}/actions"
+        query = {"since": checked_id(action_id, "action id"), "limit": str(CHANGE_POLL_LIMIT), "fields": "id,type,date",
                  "memberCreator": "false"}
 
         def job() -> tuple[bool, str | None]:
@@ -248,7 +246,7 @@ class TrelloClient(PlanListCalls):
 
     async def list_comments(self, card_id: str) -> list[tuple[str, str]]:
         """(action id, text) of the card's comments, newest first."""
-        path = f"/cards/{_ident(card_id, 'card id')}/actions"
+        path = f"/cards/{checked_id(card_id, 'card id')}/actions"
         query = {"filter": "commentCard,copyCommentCard", "limit": "1000", "fields": "id,type,date,data",
                  "memberCreator": "false"}
 
@@ -260,7 +258,7 @@ class TrelloClient(PlanListCalls):
 
     async def board_lists(self, board_id: str) -> tuple[BoardList, ...]:
         """The board's open lists, read afresh (what a "look before creating a list" needs)."""
-        path = f"/boards/{_ident(board_id, 'board id')}/lists"
+        path = f"/boards/{checked_id(board_id, 'board id')}/lists"
 
         def job() -> tuple[BoardList, ...]:
             data = self._fetch("GET", path, {"filter": "open", "fields": "name,closed,pos", "cards": "none"})
@@ -278,7 +276,7 @@ class TrelloClient(PlanListCalls):
         ``updateCard:idList`` is the documented filter item for a list move; the answer is newest first
         and capped at 1000 (Trello's most), which reaches back far enough for a week's close-out.
         """
-        path = f"/boards/{_ident(board_id, 'board id')}/actions"
+        path = f"/boards/{checked_id(board_id, 'board id')}/actions"
         query = {"filter": "createCard,copyCard,updateCard:idList,moveCardToBoard", "limit": str(limit),
                  "fields": "id,type,date,data", "memberCreator": "false"}
         return await self._call("list_arrivals", lambda: parse.parse_actions(self._fetch("GET", path, query)),
@@ -292,7 +290,7 @@ class TrelloClient(PlanListCalls):
         """
         if not text:
             raise ValidationError(SERVICE, "find_cards needs a non-empty text")
-        path = f"/boards/{_ident(board_id, 'board id')}"
+        path = f"/boards/{checked_id(board_id, 'board id')}"
         query = {**parse.board_query(), "cards": "all"}
 
         def job() -> list[Card]:
@@ -307,7 +305,7 @@ class TrelloClient(PlanListCalls):
 
     async def create_card(self, list_id: str, name: str, desc: str, *, pos: str | float = "bottom") -> Card:
         """POST /cards. Not retried on ambiguous failures (see :class:`WriteOutcomeUnknownError`)."""
-        body = {"idList": _ident(list_id, "list id"), "name": name, "desc": desc, "pos": _pos(pos)}
+        body = {"idList": checked_id(list_id, "list id"), "name": name, "desc": desc, "pos": checked_pos(pos)}
         return await self._call("create_card", lambda: self._card(self._fetch("POST", "/cards", None, body)),
                                 idempotent=False)
 
@@ -318,8 +316,8 @@ class TrelloClient(PlanListCalls):
         Put the link-back marker in ``desc`` so a retry after :class:`WriteOutcomeUnknownError` can
         find an existing copy first.
         """
-        body: dict[str, Any] = {"idList": _ident(list_id, "list id"),
-                                "idCardSource": _ident(source_card_id, "card id"),
+        body: dict[str, Any] = {"idList": checked_id(list_id, "list id"),
+                                "idCardSource": checked_id(source_card_id, "card id"),
                                 "keepFromSource": keep_from_source, "pos": "bottom"}
         if name is not None:
             body["name"] = name
@@ -335,9 +333,9 @@ class TrelloClient(PlanListCalls):
 
     async def move_card(self, card_id: str, list_id: str, pos: str | float | None = "top") -> Card:
         """Per-field PUTs ``idList`` then ``pos`` (both idempotent, so retried as a pair)."""
-        base = f"/cards/{_ident(card_id, 'card id')}"
-        target = _ident(list_id, "list id")
-        position = None if pos is None else _pos(pos)
+        base = f"/cards/{checked_id(card_id, 'card id')}"
+        target = checked_id(list_id, "list id")
+        position = None if pos is None else checked_pos(pos)
 
         def job() -> Card:
             data = self._fetch("PUT", f"{base}/idList", None, {"value": target})
@@ -362,7 +360,7 @@ class TrelloClient(PlanListCalls):
 
     async def add_comment(self, card_id: str, text: str) -> str:
         """Comment on a card and return the commentCard action id. Not retried on ambiguous failures."""
-        path = f"/cards/{_ident(card_id, 'card id')}/actions/comments"
+        path = f"/cards/{checked_id(card_id, 'card id')}/actions/comments"
 
         def job() -> str:
             data = self._fetch("POST", path, None, {"text": text})
@@ -374,15 +372,15 @@ class TrelloClient(PlanListCalls):
 
     async def add_member(self, card_id: str, member_id: str) -> None:
         """Add a member to a card; "already a member" counts as success."""
-        await self._add_to_card("add_member", card_id, "idMembers", _ident(member_id, "member id"))
+        await self._add_to_card("add_member", card_id, "idMembers", checked_id(member_id, "member id"))
 
     async def add_label(self, card_id: str, label_id: str) -> None:
         """Put a board label on a card; "already on the card" counts as success."""
-        await self._add_to_card("add_label", card_id, "idLabels", _ident(label_id, "label id"))
+        await self._add_to_card("add_label", card_id, "idLabels", checked_id(label_id, "label id"))
 
     async def create_list(self, board_id: str, name: str, *, pos: str | float = "bottom") -> BoardList:
         """POST /lists (``bottom``: the right end of the board). Not idempotent: look for the name first."""
-        body = {"name": name, "idBoard": _ident(board_id, "board id"), "pos": _pos(pos)}
+        body = {"name": name, "idBoard": checked_id(board_id, "board id"), "pos": checked_pos(pos)}
 
         def job() -> BoardList:
             data = self._fetch("POST", "/lists", None, body)
@@ -394,7 +392,7 @@ class TrelloClient(PlanListCalls):
 
     async def create_label(self, board_id: str, name: str, color: str | None) -> Label:
         """POST /labels on a board (not idempotent: Trello allows duplicate label names)."""
-        body = {"name": name, "color": color, "idBoard": _ident(board_id, "board id")}
+        body = {"name": name, "color": color, "idBoard": checked_id(board_id, "board id")}
 
         def job() -> Label:
             label = parse.parse_label(self._fetch("POST", "/labels", None, body))
@@ -406,12 +404,12 @@ class TrelloClient(PlanListCalls):
     # ----------------------------------------------------------------- plumbing
 
     async def _put_field(self, what: str, card_id: str, field: str, value: Any) -> Card:
-        path = f"/cards/{_ident(card_id, 'card id')}/{field}"
+        path = f"/cards/{checked_id(card_id, 'card id')}/{field}"
         return await self._call(what, lambda: self._card(self._fetch("PUT", path, None, {"value": value})),
                                 idempotent=True)
 
     async def _add_to_card(self, what: str, card_id: str, field: str, value: str) -> None:
-        path = f"/cards/{_ident(card_id, 'card id')}/{field}"
+        path = f"/cards/{checked_id(card_id, 'card id')}/{field}"
         await self._call(what, lambda: self._fetch("POST", path, None, {"value": value}), idempotent=True,
                          tolerate=already_there)
 
@@ -461,61 +459,8 @@ class TrelloClient(PlanListCalls):
                 raise
         raise mapped
 
-    # ----------------------------------------------------------------- the stand-up
-
-    async def board_activity(self, board_id: str, since: datetime) -> tuple[Board, list[CardEvent], str | None]:
-        """The board (lists, visible cards, labels) and its list moves and comments since ``since``, in
-        ONE nested request; with the newest such action's id, the baseline for :meth:`card_events_since`.
-
-        UNCONFIRMED: that ``actions_since`` and ``actions_limit`` apply to the nested actions as the
-        board reference documents them for ``/boards/{id}/actions``; more than 1000 moves and comments
-        in a working day would be cut (the newest are kept).
-        """
-        path = f"/boards/{_ident(board_id, 'board id')}"
-        query = {**parse.board_query(), "actions": activity.STANDUP_FILTER, "actions_limit": "1000",
-                 "actions_since": parse.format_instant(since), "action_fields": activity.ACTION_FIELDS}
-
-        def job() -> tuple[Board, list[CardEvent], str | None]:
-            data = self._fetch("GET", path, query)
-            board = parse.parse_board(data)
-            self._remember(board.labels, board.members)
-            actions = parse.parse_actions(data.get("actions") if isinstance(data, Mapping) else None)
-            names = {m.id: m.username for m in board.members}
-            return board, activity.card_events(actions, names), (str(actions[0]["id"]) if actions else None)
-
-        return await self._call("board_activity", job, idempotent=True)
-
-    async def card_events_since(self, board_id: str, since: str | datetime) -> tuple[list[CardEvent], str | None]:
-        """``GET /boards/{id}/actions?since=…&filter=updateCard:idList,commentCard``: moves and comments
-        newer than ``since`` (an action id, or an instant), and the newest one's id (None: none)."""
-        path = f"/boards/{_ident(board_id, 'board id')}/actions"
-        after = parse.format_instant(since) if isinstance(since, datetime) else _ident(since, "action id")
-        query = {"since": after, "filter": activity.STANDUP_FILTER, "limit": "1000", "fields": activity.ACTION_FIELDS}
-
-        def job() -> tuple[list[CardEvent], str | None]:
-            actions = parse.parse_actions(self._fetch("GET", path, query))
-            names = {m.id: m.username for m in self._members.values()}
-            return activity.card_events(actions, names), (str(actions[0]["id"]) if actions else None)
-
-        return await self._call("card_events_since", job, idempotent=True)
-
     async def remove_label(self, card_id: str, label_id: str) -> None:
         """Take a label off a card; "not on the card" counts as success (see :func:`activity.not_on_card`)."""
-        path = f"/cards/{_ident(card_id, 'card id')}/idLabels/{_ident(label_id, 'label id')}"
+        path = f"/cards/{checked_id(card_id, 'card id')}/idLabels/{checked_id(label_id, 'label id')}"
         await self._call("remove_label", lambda: self._fetch("DELETE", path), idempotent=True,
                          tolerate=activity.not_on_card)
-
-
-def _ident(value: str, what: str) -> str:
-    """Ids go into URL paths, so anything but a Trello id or shortLink is refused before sending."""
-    if not isinstance(value, str) or not _IDENT.match(value):
-        raise ValidationError(SERVICE, f"not a valid {what}: {value!r}"[:120])
-    return value
-
-
-def _pos(pos: str | float) -> str | float:
-    if pos in ("top", "bottom"):
-        return pos
-    if isinstance(pos, int | float) and not isinstance(pos, bool) and pos > 0:
-        return float(pos)
-    raise ValidationError(SERVICE, f"pos must be 'top', 'bottom' or a positive number, not {pos!r}")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from supportdesk_tui.clients.trello import parse
+from supportdesk_tui.clients.trello.ids import checked_id
 from supportdesk_tui.domain.boards import BoardList, Card
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ class PlanListCalls:
 
     async def open_lists(self, board_id: str) -> list[BoardList]:
         """The board's open lists (names and positions only, no cards): one small request."""
-        path = f"/boards/{_ident(board_id, 'board id')}/lists"
+        path = f"/boards/{checked_id(board_id, 'board id')}/lists"
         query = {"filter": "open", "fields": parse.LIST_FIELDS, "cards": "none"}
         return await self._call("open_lists", lambda: [parse.parse_list(i) for i in _array(self._fetch("GET", path,
                                                                                                       query))],
@@ -40,19 +41,19 @@ class PlanListCalls:
 
     async def list_cards(self, list_id: str) -> list[Card]:
         """Every card of one list, archived ones too, with its description and last activity: one request."""
-        path, query = f"/lists/{_ident(list_id, 'list id')}/cards", {"filter": "all", "fields": PLAN_CARD_FIELDS}
+        path, query = f"/lists/{checked_id(list_id, 'list id')}/cards", {"filter": "all", "fields": PLAN_CARD_FIELDS}
         return await self._call("list_cards", lambda: [self._card(i) for i in _array(self._fetch("GET", path, query))],
                                 idempotent=True)
 
     async def get_card(self, card_id: str) -> Card:
         """One card with its description, list, archived flag and last activity: one request."""
-        path = f"/cards/{_ident(card_id, 'card id')}"
+        path = f"/cards/{checked_id(card_id, 'card id')}"
         return await self._call("get_card", lambda: self._card(self._fetch("GET", path, {"fields": PLAN_CARD_FIELDS})),
                                 idempotent=True)
 
     async def archive_list(self, list_id: str) -> BoardList:
         """``PUT /1/lists/{id}/closed`` ``{"value": true}`` (idempotent)."""
-        path, body = f"/lists/{_ident(list_id, 'list id')}/closed", {"value": True}
+        path, body = f"/lists/{checked_id(list_id, 'list id')}/closed", {"value": True}
         return await self._call("archive_list", lambda: parse.parse_list(self._fetch("PUT", path, None, body)),
                                 idempotent=True)
 
@@ -61,9 +62,3 @@ def _array(data: Any) -> list[Any]:
     if not isinstance(data, list):
         raise parse.PayloadShapeError("expected a JSON array")
     return data
-
-
-def _ident(value: str, what: str) -> str:
-    from supportdesk_tui.clients.trello.facade import _ident as check  # one rule for ids in URL paths
-
-    return check(value, what)
