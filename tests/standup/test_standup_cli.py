@@ -16,11 +16,9 @@ import pytest
 import tomlkit
 
 from supportdesk_tui.cli import main
-from supportdesk_tui.domain.planning import IsoWeek, Plan
 from supportdesk_tui.domain.standup_text import WIDTH
 from supportdesk_tui.fakes.demo_customers import DEMO_CUSTOMERS, DEMO_TRELLO_KEY, DEMO_TRELLO_TOKEN
 from supportdesk_tui.services.container import Services
-from supportdesk_tui.services.planning.service import PlanningService
 from tests.standup.fixtures import Planned, other_person_comments, plan_week
 from tests.support import demo_config
 
@@ -102,23 +100,16 @@ def test_a_bad_date_is_named(cli_env: Path, capsys: pytest.CaptureFixture[str]) 
     assert "--date '25/11/2026' is not a date like 2026-11-25" in capsys.readouterr().err
 
 
-async def test_an_empty_data_dir_reads_the_plan_through_the_planning_service(
+async def test_an_empty_data_dir_reads_the_plan_of_record_from_trello(
         cli_env: Path, make_services: Callable[..., Services], trello: TrelloEnv,
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Another machine planned the week; this one has never run the app. Whatever the planning service
-    reads (the team's plan of record), the stand-up shows, without a plan in this machine's store."""
+    """Another machine planned the week (its plan went to the plan card on Support Epics); this one has never
+    run the app, and its stand-up shows that plan."""
     planned = await a_day_of_work(make_services, trello)
+    assert f"Support plan {planned.plan.week}" in {c.name for c in trello.fake.state.cards.values()}
     empty = tmp_path / "other-machine"
     monkeypatch.setenv("SUPPORTDESK_DATA_DIR", str(empty))
-    asked: list[IsoWeek] = []
-
-    async def from_the_record(self: PlanningService, week: IsoWeek) -> Plan | None:
-        asked.append(week)
-        return planned.plan if week == planned.plan.week else None
-
-    monkeypatch.setattr(PlanningService, "load_plan", from_the_record)
     assert await_cli(["standup", "--date", "2026-11-25", "--format", "text"]) == 0
     out = capsys.readouterr().out
-    assert asked and asked[0] == planned.plan.week
     assert "ben:\n  Today: Bluebird Travel: " in out and "BLOCKED" in out
     assert "Impediment: Bluebird Travel: " in out and "No access to the staging logs" in out

@@ -102,6 +102,8 @@ class StandupService:
         """The stand-up of ``day`` (default today). Raises :class:`NoPlanError` only with ``require_plan``."""
         day = standup_day(day or self.today())
         week = IsoWeek.of(day)
+        record = self.planning.record
+        await record.check()  # the plan of record first: one small request when the card has not changed
         saved = await self.planning.load_plan(week)
         if saved is None and require_plan:
             raise NoPlanError(f"There is no plan for {week} ({week.days()[0]:%d %b} to {week.days()[4]:%d %b}): "
@@ -110,6 +112,9 @@ class StandupService:
         previous = previous_working_day(day, self.holidays)
         since = self._local(previous, time(0, 0))
         activities, unread, requests = await self._activities(since)
+        if record.board_id and record.reachable is False:
+            unread = [f"the plan of record on Trello ({record.offline_reason}); this machine's copy is shown",
+                      *unread]
         joined = join_activity(plan, activities)
         triage = await self._triage(self._local(previous, STANDUP_TIME))
         names = self.settings.trello.lists
