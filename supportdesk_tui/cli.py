@@ -150,14 +150,15 @@ def _run(settings: Settings, credentials: Credentials) -> int:
 
 
 def _run_demo(data_dir: Path | None) -> int:
-    from supportdesk_tui.demo import demo_credentials, demo_settings, seed_demo_plans, start_fakes
+    from supportdesk_tui.demo import demo_credentials, demo_settings, demo_this_week, seed_demo_plans, start_fakes
 
     env = start_fakes()
     try:
         env.simulate_arrivals(every_s=120)
         with tempfile.TemporaryDirectory(prefix="supportdesk-demo-") as tmp:
             settings = demo_settings(env, data_dir or Path(tmp))
-            seed_demo_plans(settings.data_dir, env.groove.clock.now())
+            now = env.groove.clock.now()
+            seed_demo_plans(settings.data_dir, now, demo_this_week(env.trello, settings, now))
             return _run(settings, demo_credentials())
     finally:
         env.stop()

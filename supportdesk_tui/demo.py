@@ -178,13 +178,51 @@ def demo_plan_history(now: datetime) -> list[Plan]:
     return plans
 
 
-def seed_demo_plans(data_dir: Path, now: datetime) -> None:
-    """Save the demo's plan history in the demo's store; weeks that already have a plan are left alone."""
+def demo_this_week(trello: Any, settings: Any, now: datetime) -> Plan | None:
+    """This week's plan for the demo, made from the seeded boards' Up next pool as the Monday meeting would:
+    each developer on a card or two, the triage pair on half days of triage, a pair on the esoteric customer.
+    The boards are read through the fake's own routes and parsed by the real client's parser."""
+    from supportdesk_tui.clients.trello import parse
+    from supportdesk_tui.domain.planning_pool import build_pool
+
+    def board(board_id: str) -> Any:
+        with trello.lock:
+            data = trello.route("GET", f"boards/{board_id}", parse.board_query(), trello.me_id)
+        return parse.parse_board(data)
+
+    boards = {c.name: board(c.trello_board) for c in settings.customers if c.trello_board}
+    epics_id = settings.trello.support_epics_board
+    pool = build_pool(settings.customers, boards, board(epics_id) if epics_id else None, settings.trello.lists)
+    if len(pool) < 4:
+        return None
+    week = IsoWeek.of(now.date())
+    mon, tue, wed, thu, fri = week.days()
+    plan = Plan.new(week, DEMO_DEVELOPERS).with_triage_pair(("ana", "chloe"))
+    by_customer: dict[str, list[WorkItem]] = {}
+    for item in pool:
+        by_customer.setdefault(item.customer, []).append(item)
+    firsts = [items[0] for items in by_customer.values()]
+    esoteric = by_customer.get(DEMO_PAIR_CUSTOMER, firsts)[0]
+    work = [("ana", (mon, tue), firsts[0]), ("ben", (mon, thu), firsts[1]), ("ben", (tue, wed), esoteric),
+            ("chloe", (tue, wed), esoteric), ("dev", (mon, tue), firsts[2]), ("dev", (wed, thu), firsts[3]),
+            ("dev", (fri,), firsts[-1])]
+    for dev, days, item in work:
+        for day in days:
+            if not plan.cell(dev, day):
+                plan = plan.assign(dev, day, item).plan.assign(dev, day, item).plan
+    for dev, day in (("ana", wed), ("ana", thu), ("chloe", mon), ("chloe", thu), ("chloe", fri)):
+        plan = plan.clear(dev, day).mark_triage(dev, day).plan.mark_triage(dev, day).plan
+    return plan
+
+
+def seed_demo_plans(data_dir: Path, now: datetime, this_week: Plan | None = None) -> None:
+    """Save the demo's plan history (and this week's plan) in the demo's store, from where the app writes them to
+    the plan cards on its first start; weeks that already have a plan are left alone."""
     from supportdesk_tui.store import Store
 
     store = Store.in_dir(data_dir)
     try:
-        for plan in demo_plan_history(now):
+        for plan in [*demo_plan_history(now), *([this_week] if this_week else [])]:
             if store.load_plan(str(plan.week)) is None:
                 store.save_plan(str(plan.week), {**plan_to_dict(plan), "team": list(DEMO_DEVELOPERS)}, now)
     finally:

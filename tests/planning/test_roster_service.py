@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from supportdesk_tui.config import Settings
+from supportdesk_tui.domain.clock import FixedClock
 from supportdesk_tui.domain.planning import IsoWeek, Plan, WorkItem
 from supportdesk_tui.services.container import Services
 from tests.support import NOW
@@ -86,3 +88,23 @@ async def test_the_demo_seeds_a_few_weeks_so_knowledge_shows(make_services: Call
     assert knowledge.only_one(DEMO_PAIR_CUSTOMER, W48) == "chloe"
     assert knowledge.words("Acme Ltd", W48).startswith("known by ana (1 wk ago), ben (1 wk ago)")
     assert [c["name"] for c in demo_config()["customers"] if c["pair"]] == [DEMO_PAIR_CUSTOMER]
+
+
+def test_the_demo_week_is_planned_from_its_own_boards(tmp_path: Path) -> None:
+    """The demo opens on a believable Monday plan: everyone has work from the seeded Up next pool, the triage
+    pair has triage days, and the esoteric customer is worked on in a pair."""
+    from supportdesk_tui.demo import DEMO_PAIR_CUSTOMER, demo_settings, demo_this_week, start_fakes
+    from supportdesk_tui.domain.roster import pairings
+
+    env = start_fakes(clock=FixedClock(NOW))
+    try:
+        settings = demo_settings(env, tmp_path / "demo")
+        plan = demo_this_week(env.trello, settings, NOW)
+    finally:
+        env.stop()
+    assert plan is not None and plan.week == W48 and plan.triage_pair == ("ana", "chloe")
+    assert all(plan.allocated(dev) >= 8 for dev in plan.developers)
+    assert {dev for (dev, _), slots in plan.cells.items() if "triage" in [getattr(s, "value", s) for s in slots]} == \
+        {"ana", "chloe"}
+    [paired] = pairings(plan).values()
+    assert plan.items[paired.card_id].customer == DEMO_PAIR_CUSTOMER and paired.people == ("ben", "chloe")
