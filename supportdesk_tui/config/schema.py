@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from msgspec import Meta, Struct
 
-from supportdesk_tui.domain.cadence import check_week_pattern
 from supportdesk_tui.domain.customers import Customer
 from supportdesk_tui.domain.sla import SlaPolicy
 
@@ -83,7 +82,13 @@ ListName = Annotated[str, key("a list name", is_not_blank)]
 
 def is_list_name_pattern(text: str) -> bool:
     """A plain list name, or a week pattern with only ``{week}`` and ``{monday:...}`` fields."""
-    return is_not_blank(text) and check_week_pattern(text) is None
+    if not is_not_blank(text):
+        return False
+    if "{" not in text and "}" not in text:
+        return True  # a plain name (the usual case): no need to load the pattern rules and the planning calendar
+    from supportdesk_tui.domain.cadence import check_week_pattern
+
+    return check_week_pattern(text) is None
 
 
 DoneListName = Annotated[str, key("a list name, or a week pattern like \"Done {week}\" or "

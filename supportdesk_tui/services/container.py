@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from supportdesk_tui.config import Settings
@@ -19,7 +20,7 @@ from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.errors import shown_as_is
 from supportdesk_tui.services.inbox import InboxService
 from supportdesk_tui.services.journal import Journal, Outcome
-from supportdesk_tui.services.triage.service import TriageService
+from supportdesk_tui.services.triage.marks import TriageMarks, row_mark
 from supportdesk_tui.store import Store
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from supportdesk_tui.services.call import CallService
     from supportdesk_tui.services.planning.service import PlanningService
     from supportdesk_tui.services.standup.service import StandupService
+    from supportdesk_tui.services.triage.service import TriageService
 
 
 class Services:
@@ -51,8 +53,9 @@ class Services:
         self.directory = CustomerDirectory(settings.customers)
         self.context = ServiceContext(settings, store, clock, self.journal, self.groove, self.trello, self.directory)
         self.inbox = InboxService(settings, store, clock, connect=self.groove, directory=self.directory)
-        self.triage = TriageService(self.context)
-        self.inbox.mark_of = self.triage.row_mark
+        self.triage_marks = TriageMarks(store)  # the Inbox's row marks, before the triage workflows load
+        self.inbox.mark_of = self.row_mark
+        self._triage: TriageService | None = None
         self._boards: BoardsService | None = None
         self._planning: PlanningService | None = None
         self._call: CallService | None = None
@@ -62,6 +65,24 @@ class Services:
     # The Boards, Planning and Standup workflows are imported on first use (a fifth of cold start otherwise).
     # Their journal handlers must be registered before the journal replays anything, so the App calls
     # load_workflows() before resuming (after the first paint).
+    @property
+    def triage(self) -> TriageService:
+        """The triage keys' workflows: built after the first paint (their payload types are a tenth of cold start)."""
+        if self._triage is None:
+            from supportdesk_tui.services.triage.service import TriageService
+
+            self._triage = TriageService(self.context, self.triage_marks)
+        return self._triage
+
+    def row_mark(self, number: int, now: datetime) -> str:
+        """"fixing 1:32", "urgent", "backlog queued"… for an Inbox row, from the journal and the marks."""
+        return row_mark(self.journal, self.triage_marks, number, now)
+
+    async def load_triage_marks(self) -> None:
+        """Read timeboxes, urgent marks and the pending queue once (rows then ask from memory)."""
+        await asyncio.to_thread(self.triage_marks.load)
+        await self.journal.refresh_count()
+
     @property
     def boards(self) -> BoardsService:
         if self._boards is None:
@@ -99,12 +120,13 @@ class Services:
 
     @property
     def workflows_loaded(self) -> bool:
-        return (self._boards is not None and self._planning is not None and self._call is not None
-                and self._standup is not None)
+        return (self._triage is not None and self._boards is not None and self._planning is not None
+                and self._call is not None and self._standup is not None)
 
     def load_workflows(self) -> None:
-        """Import and build the Boards, Planning, call and Standup services (registers their journal handlers)."""
-        _ = self.boards, self.planning, self.call, self.standup
+        """Import and build the triage, Boards, Planning, call and Standup services (registers their journal
+        handlers)."""
+        _ = self.triage, self.boards, self.planning, self.call, self.standup
 
     @property
     def pending_count(self) -> int:

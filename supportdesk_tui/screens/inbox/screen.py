@@ -213,8 +213,8 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 
     def _visible_rows(self) -> list[Row]:
         now = self.desk.clock.now()
-        triage = self.desk.services.triage
-        return self.view.rows(now, lambda number: triage.row_mark(number, now))
+        services = self.desk.services
+        return self.view.rows(now, lambda number: services.row_mark(number, now))
 
     def _sync_table(self) -> None:
         self.query_one(TicketTable).sync(self._visible_rows())

@@ -26,7 +26,7 @@ from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
 from supportdesk_tui.screens.inbox.view import InboxView
-from supportdesk_tui.services.triage.service import REFUSED, TriageResult
+from supportdesk_tui.services.triage.result import REFUSED, TriageResult
 from supportdesk_tui.widgets.ticket_table import TicketTable
 
 if TYPE_CHECKING:  # the dialogs are imported when a key first needs one (they cost cold start otherwise)
@@ -86,7 +86,7 @@ class TriageKeys:
     # --- marks on rows ---------------------------------------------------------------------------------
     def row_mark(self, number: int) -> str:
         """A short mark shown before the subject (e.g. "urgent", "fixing 1:32"); empty for none."""
-        return self.triage.row_mark(number, self.desk.clock.now())
+        return self.desk.services.row_mark(number, self.desk.clock.now())
 
     def start(self) -> None:
         """On mount: nudge about timeboxes every few seconds, and read the marks kept from earlier runs."""
@@ -95,19 +95,19 @@ class TriageKeys:
                                exit_on_error=False)
 
     async def _load_marks(self) -> None:
-        await self.triage.load()
+        await self.desk.services.load_triage_marks()
         self.tick()
 
     def tick(self) -> None:
         """Nudge about timeboxes that ran out; re-sync rows when a mark would read differently."""
         now = self.desk.clock.now()
-        for number in self.triage.expired_timeboxes(now):
+        marks = self.desk.services.triage_marks
+        for number in marks.expired(now):
             title = self._title_of(number)
             self.notify(f"The timebox for #{number}{title} is over. Backlog it instead? Select it and press b.",
                         title="Timebox over", severity="warning", timeout=30)
         pending = self.desk.pending_actions()
-        signature = (pending, now.replace(second=0, microsecond=0) if self.triage.has_timeboxes() else None,
-                     len(self.triage.marks.urgent))
+        signature = (pending, now.replace(second=0, microsecond=0) if marks.timeboxes else None, len(marks.urgent))
         dropped = pending < self._pending_seen
         self._pending_seen = pending
         if signature != self._marks_seen and self.view.data is not None:

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from supportdesk_tui.domain.triage_text import format_timebox
+from supportdesk_tui.services.journal import Journal
+from supportdesk_tui.services.triage.result import PENDING_WORDS
 from supportdesk_tui.store import Store
 
 TIMEBOXES = "triage.timeboxes"
@@ -108,3 +111,20 @@ class TriageMarks:
         except ValueError:
             return {}
         return value if isinstance(value, dict) else {}
+
+
+def row_mark(journal: Journal, marks: TriageMarks, number: int, now: datetime) -> str:
+    """"fixing 1:32", "urgent", "backlog queued"… joined; empty when there is nothing to say.
+
+    From the journal and the marks alone, so the Inbox shows them before the triage workflows are loaded."""
+    parts: list[str] = []
+    pending = journal.pending_for(number)
+    if pending is not None:
+        parts.append(PENDING_WORDS.get(pending, f"{pending} queued"))
+    box = marks.timeboxes.get(number)
+    if box is not None:
+        left = box.left(now)
+        parts.append(f"fixing {format_timebox(left)}" if left.total_seconds() > 0 else "timebox over: b?")
+    if number in marks.urgent:
+        parts.append("urgent")
+    return " · ".join(parts)

@@ -9,56 +9,30 @@ outcome into one sentence for a toast. The handlers that do the work live in ``t
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from supportdesk_tui.domain.actions import Backlog, Close, FixNow, Note, TicketAction, Urgent
 from supportdesk_tui.domain.customers import Customer
-from supportdesk_tui.domain.journal import ActionKind, JournalStatus
+from supportdesk_tui.domain.journal import ActionKind
 from supportdesk_tui.domain.tickets import Ticket
-from supportdesk_tui.domain.triage_text import card_description, default_reply, format_timebox, one_line
+from supportdesk_tui.domain.triage_text import card_description, default_reply, one_line
 from supportdesk_tui.services.config_write import ConfigWriteError, add_email_domain
 from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.journal import DONE, PENDING, UNDONE, Outcome
 from supportdesk_tui.services.triage.actions import CloseHandler, FixNowHandler, NoteHandler, UrgentHandler
 from supportdesk_tui.services.triage.backlog import BacklogHandler
-from supportdesk_tui.services.triage.marks import TriageMarks
+from supportdesk_tui.services.triage.marks import TriageMarks, row_mark
+from supportdesk_tui.services.triage.result import REFUSED, TRIAGE_KINDS, TriageResult
 from supportdesk_tui.services.triage.undo import UNDOABLE, UndoHandler, plan_undo, written_nothing
-
-TRIAGE_KINDS = (ActionKind.BACKLOG, ActionKind.FIX_NOW, ActionKind.URGENT, ActionKind.CLOSE, ActionKind.NOTE)
-class Refusal(StrEnum):
-    """A TriageResult status beside the journal's: refused before anything was written."""
-
-    REFUSED = "refused"
-
-
-REFUSED = Refusal.REFUSED
-PENDING_WORDS = {kind.value: f"{kind.words} queued" for kind in (*TRIAGE_KINDS, ActionKind.UNDO)}
-
-
-@dataclass(frozen=True, slots=True)
-class TriageResult:
-    """What the UI shows after a triage key: ``status`` is done, pending (queued), failed or refused."""
-
-    status: JournalStatus | Refusal
-    message: str
-    kind: str
-    number: int | None = None
-    entry_id: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == DONE
 
 
 class TriageService:
-    def __init__(self, context: ServiceContext) -> None:
+    def __init__(self, context: ServiceContext, marks: TriageMarks | None = None) -> None:
         self.context = context
         self.settings = context.settings
         self.directory = context.directory
-        self.marks = TriageMarks(context.store)
+        self.marks = marks or TriageMarks(context.store)
         for handler in (BacklogHandler(context, self.marks), FixNowHandler(context, self.marks),
                         UrgentHandler(context, self.marks), CloseHandler(context, self.marks),
                         NoteHandler(context, self.marks), UndoHandler(context, self.marks)):
@@ -203,17 +177,7 @@ class TriageService:
     # --- marks the Inbox shows ---------------------------------------------------------------------
     def row_mark(self, number: int, now: datetime) -> str:
         """"fixing 1:32", "urgent", "backlog queued"… joined; empty when there is nothing to say."""
-        parts: list[str] = []
-        pending = self.context.journal.pending_for(number)
-        if pending is not None:
-            parts.append(PENDING_WORDS.get(pending, f"{pending} queued"))
-        box = self.marks.timeboxes.get(number)
-        if box is not None:
-            left = box.left(now)
-            parts.append(f"fixing {format_timebox(left)}" if left.total_seconds() > 0 else "timebox over: b?")
-        if number in self.marks.urgent:
-            parts.append("urgent")
-        return " · ".join(parts)
+        return row_mark(self.context.journal, self.marks, number, now)
 
     def expired_timeboxes(self, now: datetime) -> list[int]:
         """Timeboxes that just ran out (each reported once per run, for the "backlog instead?" nudge)."""
