@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from supportdesk_tui.domain.customers import Customer
+from supportdesk_tui.domain.json_shapes import as_int, as_list, as_opt_int, as_str
 from supportdesk_tui.domain.planning import (
     DAY_NAMES,
     TRIAGE,
@@ -301,26 +302,26 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
         if version > PLAN_FORMAT_VERSION:
             raise PlanFormatError(f"plan format version {version} is newer than this app reads "
                                   f"({PLAN_FORMAT_VERSION}); update supportdesk")
-        items = {_str(i["card_id"]): WorkItem(
-            card_id=_str(i["card_id"]), customer=_str(i["customer"]), title=_str(i["title"]),
-            estimate_half_days=_opt_int(i["estimate_half_days"]),
-            source_card_id=None if i["source_card_id"] is None else _str(i["source_card_id"]), url=_str(i["url"]))
-            for i in _list(data["items"])}
+        items = {as_str(i["card_id"]): WorkItem(
+            card_id=as_str(i["card_id"]), customer=as_str(i["customer"]), title=as_str(i["title"]),
+            estimate_half_days=as_opt_int(i["estimate_half_days"]),
+            source_card_id=None if i["source_card_id"] is None else as_str(i["source_card_id"]), url=as_str(i["url"]))
+            for i in as_list(data["items"])}
         cells: dict[tuple[str, date], tuple[Slot, ...]] = {}
-        for c in _list(data["cells"]):
-            key = (_str(c["developer"]), date.fromisoformat(_str(c["date"])))
+        for c in as_list(data["cells"]):
+            key = (as_str(c["developer"]), date.fromisoformat(as_str(c["date"])))
             if key in cells:
                 raise PlanFormatError(f"stored plan has the cell {key[0]!r}, {key[1]} twice")
-            cells[key] = tuple(_slot(s) for s in _list(c["slots"]))
+            cells[key] = tuple(_slot(s) for s in as_list(c["slots"]))
         pair = data["triage_pair"]
-        if pair is not None and len(_list(pair)) != 2:
+        if pair is not None and len(as_list(pair)) != 2:
             raise PlanFormatError(f"stored plan's triage_pair is not two names: {pair!r}")
-        return Plan(week=IsoWeek.parse(_str(data["week"])),
-                    developers=tuple(_str(d) for d in _list(data["developers"])),
-                    holidays=frozenset(date.fromisoformat(_str(h)) for h in _list(data["holidays"])),
-                    available={_str(k): _int(v) for k, v in data["available"].items()}, cells=cells, items=items,
-                    estimates={_str(k): _int(v) for k, v in data["estimates"].items()},
-                    triage_pair=(_str(pair[0]), _str(pair[1])) if pair is not None else None)
+        return Plan(week=IsoWeek.parse(as_str(data["week"])),
+                    developers=tuple(as_str(d) for d in as_list(data["developers"])),
+                    holidays=frozenset(date.fromisoformat(as_str(h)) for h in as_list(data["holidays"])),
+                    available={as_str(k): as_int(v) for k, v in data["available"].items()}, cells=cells, items=items,
+                    estimates={as_str(k): as_int(v) for k, v in data["estimates"].items()},
+                    triage_pair=(as_str(pair[0]), as_str(pair[1])) if pair is not None else None)
     except PlanFormatError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
@@ -332,27 +333,5 @@ def _slot(value: Any) -> Slot:
     if kind == "triage":
         return TRIAGE
     if kind == "card":
-        return _str(value["card_id"])
+        return as_str(value["card_id"])
     raise PlanFormatError(f"stored plan has a slot of unknown kind {kind!r}")
-
-
-def _list(value: Any) -> list[Any]:
-    if not isinstance(value, list):
-        raise TypeError(f"expected a list, got {value!r}")
-    return value
-
-
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {value!r}")
-    return value
-
-
-def _int(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"expected an integer, got {value!r}")
-    return value
-
-
-def _opt_int(value: Any) -> int | None:
-    return None if value is None else _int(value)

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from supportdesk_tui.domain.customers import Customer
+from supportdesk_tui.domain.json_shapes import as_dict, as_int, as_list, as_opt_int, as_str
 from supportdesk_tui.domain.planning import (
     DAY_NAMES,
     TRIAGE,
@@ -132,44 +133,44 @@ def decode(text: str) -> PlanRecord:
         raise PlanRecordError(f"its plan block is format {version}, newer than this app reads ({RECORD_VERSION}); "
                               "update supportdesk")
     try:
-        week = IsoWeek.parse(_str(data["week"]))
+        week = IsoWeek.parse(as_str(data["week"]))
         days = week.days()
         items: dict[str, WorkItem] = {}
         order: list[str] = []
-        names = [_str(n) for n in _list(data["cust"])]
-        for raw in _list(data["items"]):
-            card_id, customer, title, estimate, source, url = _list(raw)
-            if not 0 <= _int(customer) < len(names):
+        names = [as_str(n) for n in as_list(data["cust"])]
+        for raw in as_list(data["items"]):
+            card_id, customer, title, estimate, source, url = as_list(raw)
+            if not 0 <= as_int(customer) < len(names):
                 raise PlanRecordError(f"its plan block names customer {customer}, which is not in its list")
-            item = WorkItem(card_id=_str(card_id), customer=names[customer], title=_str(title),
-                            estimate_half_days=_opt_int(estimate),
-                            source_card_id=None if source is None else _str(source), url=_long_url(_str(url)))
+            item = WorkItem(card_id=as_str(card_id), customer=names[customer], title=as_str(title),
+                            estimate_half_days=as_opt_int(estimate),
+                            source_card_id=None if source is None else as_str(source), url=_long_url(as_str(url)))
             items[item.card_id] = item
             order.append(item.card_id)
         cells: dict[tuple[str, date], tuple[Slot, ...]] = {}
-        for dev, row in _dict(data["cells"]).items():
-            if len(_list(row)) != len(days):
+        for dev, row in as_dict(data["cells"]).items():
+            if len(as_list(row)) != len(days):
                 raise PlanRecordError(f"its plan block gives {dev} {len(row)} days instead of {len(days)}")
             for day, slots in zip(days, row, strict=True):
-                parsed = tuple(_slot(s, order) for s in _list(slots))
+                parsed = tuple(_slot(s, order) for s in as_list(slots))
                 if parsed:
-                    cells[(_str(dev), day)] = parsed
+                    cells[(as_str(dev), day)] = parsed
         pair = data["pair"]
-        if pair is not None and len(_list(pair)) != 2:
+        if pair is not None and len(as_list(pair)) != 2:
             raise PlanRecordError("its plan block's triage pair is not two names")
-        plan = Plan(week=week, developers=tuple(_str(d) for d in _list(data["devs"])),
-                    holidays=frozenset(date.fromisoformat(_str(h)) for h in _list(data["hol"])),
-                    available={_str(k): _int(v) for k, v in _dict(data["avail"]).items()},
+        plan = Plan(week=week, developers=tuple(as_str(d) for d in as_list(data["devs"])),
+                    holidays=frozenset(date.fromisoformat(as_str(h)) for h in as_list(data["hol"])),
+                    available={as_str(k): as_int(v) for k, v in as_dict(data["avail"]).items()},
                     cells=cells, items=items,
-                    estimates={_str(k): _int(v) for k, v in _dict(data["est"]).items()},
-                    triage_pair=(_str(pair[0]), _str(pair[1])) if pair is not None else None)
-        saved_at = datetime.fromisoformat(_str(data["at"]).replace("Z", "+00:00"))
+                    estimates={as_str(k): as_int(v) for k, v in as_dict(data["est"]).items()},
+                    triage_pair=(as_str(pair[0]), as_str(pair[1])) if pair is not None else None)
+        saved_at = datetime.fromisoformat(as_str(data["at"]).replace("Z", "+00:00"))
         if saved_at.tzinfo is None:
             raise PlanRecordError("its plan block's save time has no time zone")
-        revision = _int(data["rev"])
-        tag = _str(data.get("tag", ""))
-        lineage = tuple(_str(t) for t in _list(data.get("lin", [])))
-        return PlanRecord(plan=plan, revision=revision, saved_by=_str(data["by"]), saved_at=saved_at, tag=tag,
+        revision = as_int(data["rev"])
+        tag = as_str(data.get("tag", ""))
+        lineage = tuple(as_str(t) for t in as_list(data.get("lin", [])))
+        return PlanRecord(plan=plan, revision=revision, saved_by=as_str(data["by"]), saved_at=saved_at, tag=tag,
                           lineage=lineage)
     except PlanRecordError:
         raise
@@ -261,35 +262,7 @@ def _long_url(text: str) -> str:
 def _slot(value: Any, order: Sequence[str]) -> Slot:
     if value == "T":
         return TRIAGE
-    index = _int(value)
+    index = as_int(value)
     if not 0 <= index < len(order):
         raise PlanRecordError(f"its plan block names item {index}, which is not in its list of items")
     return order[index]
-
-
-def _list(value: Any) -> list[Any]:
-    if not isinstance(value, list):
-        raise TypeError(f"expected a list, got {value!r}")
-    return value
-
-
-def _dict(value: Any) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise TypeError(f"expected an object, got {value!r}")
-    return value
-
-
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {value!r}")
-    return value
-
-
-def _int(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"expected an integer, got {value!r}")
-    return value
-
-
-def _opt_int(value: Any) -> int | None:
-    return None if value is None else _int(value)
