@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, Protocol
 
 from rich.text import Text
 from textual import on, work
@@ -33,8 +33,14 @@ from supportdesk_tui.services.journal import Outcome
 from supportdesk_tui.widgets.desk_footer import DeskFooter
 from supportdesk_tui.widgets.desk_header import DeskHeader
 
-if TYPE_CHECKING:
-    from supportdesk_tui.screens.boards.screen import BoardsScreen
+
+class BoardBehind(Protocol):
+    """What the agenda asks of the Boards screen under it (a Protocol, so the two modules do not import each
+    other): the board as shown, and a reload after a move."""
+
+    def shown_board(self) -> Board | None: ...
+
+    def refresh_board(self) -> object: ...
 
 NEW, UP = "new", "up"
 
@@ -75,7 +81,7 @@ the tickets open now.
 - `c`: copy the agenda as Markdown; `escape`: back to the board
 """
 
-    def __init__(self, desk: Desk, boards: BoardsScreen | None, customer: str) -> None:
+    def __init__(self, desk: Desk, boards: BoardBehind | None, customer: str) -> None:
         super().__init__(desk)
         self.boards = boards
         self.customer = customer
