@@ -60,6 +60,8 @@ async def figures(server: FakeServer, fake: TrelloFake, board_ids: list[str], la
             for n, item in enumerate(pool.items[:20]):
                 plan = plan.assign(DEVELOPERS[n % 4], week.days()[n % 5], item).plan
             await planning.save(plan)
+            await planning.record.drain()  # the plan on its card, and checked, as the running app has it
+            await planning.record.check()
             for card in fake.cards_on(board_ids[0], "Up next")[:3]:
                 fake.move_card_as_other_person(card["id"], "Recently Completed")
             n = len(board_ids) + 1

@@ -46,6 +46,7 @@ async def plan_week(services: Services) -> Planned:
     plan = plan.mark_triage("dev", WED).plan
     await services.planning.save(plan)
     await services.planning.record.drain()  # the plan reaches its Trello card now, not on the app's next start
+    await services.planning.record.check()  # as the app does at start and on every boards poll
     return Planned(plan, paired, solo)
 
 

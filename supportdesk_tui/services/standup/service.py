@@ -103,15 +103,23 @@ class StandupService:
         day = standup_day(day or self.today())
         week = IsoWeek.of(day)
         record = self.planning.record
-        await record.check()  # the plan of record first: one small request when the card has not changed
-        saved = await self.planning.load_plan(week)
+        previous = previous_working_day(day, self.holidays)
+        since = self._local(previous, time(0, 0))
+        boards = asyncio.ensure_future(self._activities(since))  # the boards, while the plan card is checked
+        if record.checked_at is None or self.context.clock.now() - record.checked_at > timedelta(
+                seconds=self.settings.trello.poll_seconds):
+            await record.check()  # not checked lately (the app checks on every boards poll): one small request
+        try:
+            saved = await self.planning.load_plan(week)
+        except BaseException:
+            boards.cancel()
+            raise
         if saved is None and require_plan:
+            boards.cancel()
             raise NoPlanError(f"There is no plan for {week} ({week.days()[0]:%d %b} to {week.days()[4]:%d %b}): "
                               "plan it on the Planning screen (3) first.")
         plan = saved if saved is not None else await self._empty_plan(week)
-        previous = previous_working_day(day, self.holidays)
-        since = self._local(previous, time(0, 0))
-        activities, unread, requests = await self._activities(since)
+        activities, unread, requests = await boards
         if record.board_id and record.reachable is False:
             unread = [f"the plan of record on Trello ({record.offline_reason}); this machine's copy is shown",
                       *unread]
