@@ -17,11 +17,9 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from supportdesk_tui.clients.errors import ApiError
-from supportdesk_tui.domain.actions import Confirmation, PlanPublish, PublishTarget
+from supportdesk_tui.domain.actions import PlanPublish, PublishTarget
 from supportdesk_tui.domain.boards import Board, Member
-from supportdesk_tui.domain.customers import CustomerDirectory
 from supportdesk_tui.domain.plan_export import (
-    confirmation_text,
     export_markdown,
     plan_from_dict,
     plan_to_dict,
@@ -40,14 +38,11 @@ from supportdesk_tui.domain.roster import (
     next_roster,
 )
 from supportdesk_tui.domain.rota import TriagePair, history_from_store, suggest_triage_pair, triage_pair_problems
-from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.journal import DONE, Outcome
 from supportdesk_tui.services.planning.actions import (
-    CONFIRM_KIND,
     ConfirmHandler,
     PublishHandler,
-    normalise,
     publish_targets,
 )
 from supportdesk_tui.services.planning.record import PlanRecordService
@@ -111,26 +106,6 @@ class PublishReport:
 
 def _count(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
-
-
-@dataclass(frozen=True, slots=True)
-class ConfirmationDraft:
-    """One customer's confirmation, and where it would go (``ticket`` None: copy or export only)."""
-
-    customer: str
-    text: str
-    ticket: Ticket | None = None
-    sent_on: int | None = None  # the ticket number it was already sent on
-    problem: str = ""
-
-    @property
-    def where(self) -> str:
-        if self.sent_on is not None:
-            return f"Already sent on Groove ticket #{self.sent_on}."
-        if self.ticket is not None:
-            return (f"Send as a reply on #{self.ticket.number} to {self.ticket.customer_email} "
-                    f"(\u201c{self.ticket.title}\u201d).")
-        return self.problem or f"No open Groove ticket from {self.customer}: copy it or export it instead."
 
 
 # ------------------------------------------------------------------------------------------- service
@@ -395,54 +370,6 @@ class PlanningService:
         outcome = await self.context.journal.submit(payload)
         return report_from(outcome, len(planned_cards(plan, pool)))
 
-    async def confirmation_drafts(self, plan: Plan, pool: Iterable[WorkItem] = ()) -> list[ConfirmationDraft]:
-        """Each customer with work planned: the text, and the ticket it would be sent on.
-
-        The ticket is the customer's most recently updated open Groove ticket (by e-mail domain);
-        without one the confirmation can only be copied or exported. Groove trouble is reported in
-        the drafts, never raised: the preview and copying still work offline.
-        """
-        items = tuple(pool)
-        names = list(dict.fromkeys(c.item.customer for c in planned_cards(plan, items)))
-        order = {c.name: i for i, c in enumerate(self.settings.customers)}
-        names.sort(key=lambda n: (order.get(n, len(order)), n))
-        texts = {n: confirmation_text(plan, items, n) for n in names}
-        sent = await self._sent_confirmations(plan.week)
-        tickets: dict[str, Ticket] = {}
-        problem = ""
-        if names:
-            try:
-                tickets = await self._latest_open_tickets()
-            except ApiError as exc:
-                problem = f"Groove could not be asked for an open ticket ({exc}); copy it instead."
-        return [ConfirmationDraft(n, texts[n], tickets.get(n), sent.get((n, normalise(texts[n]))), problem)
-                for n in names]
-
-    async def _latest_open_tickets(self) -> dict[str, Ticket]:
-        groove = await self.context.groove()
-        directory = CustomerDirectory(self.settings.customers)
-        latest: dict[str, Ticket] = {}
-        for ticket in await groove.list_open_tickets(self.settings.groove.states):
-            customer = directory.for_email(ticket.customer_email)
-            if customer is None or not ticket.is_open:
-                continue
-            best = latest.get(customer.name)
-            if best is None or (ticket.updated_at, ticket.number) > (best.updated_at, best.number):
-                latest[customer.name] = ticket
-        return latest
-
-    async def _sent_confirmations(self, week: IsoWeek) -> dict[tuple[str, str], int]:
-        entries = await asyncio.to_thread(self.context.store.journal_entries, None, 2000)
-        return {(e.payload.get("customer", ""), normalise(str(e.payload.get("text", "")))): int(e.payload["ticket"])
-                for e in entries if e.kind == CONFIRM_KIND and e.status == DONE and e.payload.get("week") == str(week)}
-
-    async def send_confirmation(self, week: IsoWeek, draft: ConfirmationDraft) -> Outcome | None:
-        """Journaled ``plan.confirm``: a public reply on the draft's ticket, unless already sent."""
-        if draft.ticket is None or draft.sent_on is not None:
-            return None
-        payload = Confirmation(str(week), draft.customer, draft.ticket.number, draft.text, self.settings.team.me)
-        return await self.context.journal.submit(payload, ticket=draft.ticket.number)
-
     def markdown(self, plan: Plan, pool: Iterable[WorkItem] = ()) -> str:
         """The whole week as ``plan export --format md`` prints it (for the clipboard)."""
         return export_markdown(plan, pool, self.settings.customers)
@@ -463,5 +390,5 @@ def report_from(outcome: Outcome, cards: int) -> PublishReport:
     return PublishReport(outcome, cards, members, due, comments, tuple(dict.fromkeys(notes)), written)
 
 
-__all__ = ["ConfirmationDraft", "OpenedWeek", "PlanningService", "Pool", "PublishReport", "RotaChoice",
+__all__ = ["OpenedWeek", "PlanningService", "Pool", "PublishReport", "RotaChoice",
            "build_pool", "report_from"]
