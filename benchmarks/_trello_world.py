@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+from collections.abc import Awaitable, Callable
 
 from supportdesk_tui.fakes.base import FakeServer, Faults
 from supportdesk_tui.fakes.trello.server import TrelloFake, start_trello_fake
@@ -33,3 +35,13 @@ def world_from_args(description: str | None) -> tuple[TrelloFake, list[str], Fak
     board_ids = build(fake, args.boards, args.cards)
     server = start_trello_fake(fake, faults=Faults(latency_ms=args.latency_ms))
     return fake, board_ids, server, args.latency_ms / 1000
+
+
+def run_figures(description: str | None,
+                figures: Callable[[FakeServer, TrelloFake, list[str], float], Awaitable[None]]) -> None:
+    """Build the world from the command line, print ``figures`` over it, and stop the fake."""
+    fake, board_ids, server, latency = world_from_args(description)
+    try:
+        asyncio.run(figures(server, fake, board_ids, latency))
+    finally:
+        server.stop()

@@ -9,7 +9,6 @@ Run: .venv/bin/python benchmarks/bench_standup.py [--boards 6] [--cards 200] [--
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import tempfile
 import time
@@ -18,7 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._trello_world import world_from_args
+from benchmarks._trello_world import run_figures
 from supportdesk_tui.config import parse_settings
 from supportdesk_tui.demo import demo_credentials
 from supportdesk_tui.domain.clock import SystemClock
@@ -82,11 +81,7 @@ async def figures(server: FakeServer, fake: TrelloFake, board_ids: list[str], la
 
 
 def main() -> None:
-    fake, board_ids, server, latency = world_from_args(__doc__.splitlines()[0] if __doc__ else None)
-    try:
-        asyncio.run(figures(server, fake, board_ids, latency))
-    finally:
-        server.stop()
+    run_figures(__doc__.splitlines()[0] if __doc__ else None, figures)
 
 
 if __name__ == "__main__":
