@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
 
+from supportdesk_tui.config import parse_settings
+from supportdesk_tui.demo import demo_credentials
+from supportdesk_tui.domain.clock import SystemClock
 from supportdesk_tui.fakes.base import FakeServer, Faults
 from supportdesk_tui.fakes.trello.server import TrelloFake, start_trello_fake
+from supportdesk_tui.services.container import Services
+from supportdesk_tui.store import Store
 
 LISTS = ("New Issues", "Up next", "Recently Completed", "Done")
 
@@ -45,3 +53,25 @@ def run_figures(description: str | None,
         asyncio.run(figures(server, fake, board_ids, latency))
     finally:
         server.stop()
+
+
+def services_for(url: str, board_ids: list[str], epics: str, data_dir: Path, *, commitment_days: float | None = None,
+                 team: dict[str, Any] | None = None) -> Services:
+    """The services on those boards (one customer each, "Customer 1".."N") and the Support Epics board."""
+    customers = [{"name": f"Customer {i + 1}", "trello_board": b} for i, b in enumerate(board_ids)]
+    if commitment_days is not None:
+        for customer in customers:
+            customer["commitment_days"] = commitment_days
+    data: dict[str, Any] = {"customers": customers, "trello": {"support_epics_board": epics}}
+    if team is not None:
+        data["team"] = team
+    settings = parse_settings(data, config_path=data_dir / "config.toml", data_dir=data_dir, trello_url=url)
+    return Services(settings, demo_credentials(), SystemClock(), Store.in_dir(data_dir))
+
+
+async def timed(server: FakeServer, job: Any) -> tuple[Any, int, float]:
+    """A job's result, the requests the fake answered for it, and its wall time in seconds."""
+    server.clear_log()
+    start = time.perf_counter()
+    result = await job
+    return result, len(server.requests()), time.perf_counter() - start

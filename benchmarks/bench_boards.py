@@ -12,35 +12,13 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._trello_world import run_figures
-from supportdesk_tui.config import parse_settings
-from supportdesk_tui.demo import demo_credentials
-from supportdesk_tui.domain.clock import SystemClock
+from benchmarks._trello_world import run_figures, services_for, timed
 from supportdesk_tui.fakes.base import FakeServer
 from supportdesk_tui.fakes.trello.server import TrelloFake
-from supportdesk_tui.services.container import Services
-from supportdesk_tui.store import Store
-
-
-def services_for(url: str, board_ids: list[str], epics: str, data_dir: Path) -> Services:
-    data: dict[str, Any] = {"customers": [{"name": f"Customer {i + 1}", "trello_board": b}
-                                          for i, b in enumerate(board_ids)],
-                            "trello": {"support_epics_board": epics}}
-    settings = parse_settings(data, config_path=data_dir / "config.toml", data_dir=data_dir, trello_url=url)
-    return Services(settings, demo_credentials(), SystemClock(), Store.in_dir(data_dir))
-
-
-async def timed(server: FakeServer, job: Any) -> tuple[Any, int, float]:
-    server.clear_log()
-    start = time.perf_counter()
-    result = await job
-    return result, len(server.requests()), time.perf_counter() - start
 
 
 async def figures(server: FakeServer, fake: TrelloFake, board_ids: list[str], latency_s: float) -> None:
