@@ -16,6 +16,7 @@ from datetime import date
 from fractions import Fraction
 
 from supportdesk_tui.domain.planning import day_label, format_days
+from supportdesk_tui.domain.words import count_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ def up_next_words(estimates: Sequence[int | None], agreed_days: float | None) ->
     known = sum(e for e in estimates if e is not None)
     missing = sum(1 for e in estimates if e is None)
     total = format_days(Fraction(known, 2))
-    unestimated = f" ({missing} card{'' if missing == 1 else 's'} without an estimate)" if missing else ""
+    unestimated = f" ({count_of(missing, 'card')} without an estimate)" if missing else ""
     if agreed_days is None:
         return f"Up next: {total}, no commitment agreed{unestimated}"
     agreed = Fraction(str(agreed_days))

@@ -25,8 +25,9 @@ from enum import Enum
 from fractions import Fraction
 
 from supportdesk_tui.domain.customers import Customer
-from supportdesk_tui.domain.planning import TRIAGE, IsoWeek, Plan, Slot, format_half_days, plan_totals
+from supportdesk_tui.domain.planning import TRIAGE, IsoWeek, Plan, Slot, format_days, format_half_days, plan_totals
 from supportdesk_tui.domain.sla_clock import RESOLVED_BACKLOG, RESOLVED_CLOSED, SlaClock, SlaStatus
+from supportdesk_tui.domain.words import count_of
 
 
 # ---------------------------------------------------------------------------------------------- the days
@@ -103,7 +104,7 @@ def card_progress(card_id: str, events: Iterable[CardEvent], finished_lists: Seq
         last = moves[-1]
         by = f" by {last.by}" if last.by else ""
         progress = Progress.FINISHED if last.to_list.casefold() in finished else Progress.MOVED
-        extra = f", {_count(len(comments), 'comment')}" if comments else ""
+        extra = f", {count_of(len(comments), 'comment')}" if comments else ""
         return CardProgress(card_id, progress, f"moved to {last.to_list}{by}{extra}")
     if comments:
         last = comments[-1]
@@ -148,7 +149,7 @@ def commitment(customer: str, agreed_days: float | None, plan: Plan, day: date, 
         return Commitment(customer, None, planned, finished, Standing.NONE,
                           f"no commitment agreed; {format_half_days(planned)} planned")
     agreed = Fraction(str(agreed_days))
-    agreed_text = _days(agreed)
+    agreed_text = format_days(agreed)
     if Fraction(planned, 2) > agreed:
         return Commitment(customer, agreed, planned, finished, Standing.OVER,
                           f"over: {format_half_days(planned)} planned for {agreed_text} agreed")
@@ -162,7 +163,7 @@ def commitment(customer: str, agreed_days: float | None, plan: Plan, day: date, 
         left = working_days_left(day, holidays)
         return Commitment(customer, agreed, planned, finished, Standing.AT_RISK,
                           f"at risk: {format_half_days(not_started)} planned but not started with "
-                          f"{_count(left, 'day')} left")
+                          f"{count_of(left, 'day')} left")
     return Commitment(customer, agreed, planned, finished, Standing.ON_TRACK,
                       f"on track: {format_half_days(planned)} planned, {format_half_days(finished)} finished")
 
@@ -224,6 +225,11 @@ class TriageSince:
     breached: int = 0
     at_risk_now: int = 0
     pending_actions: int = 0
+
+    def lines(self) -> tuple[str, str]:
+        """The two lines every stand-up shows: what came and went, then what is open now."""
+        return (f"{self.received} received, {self.backlogged} backlogged, {self.fixed} fixed, {self.breached} breached",
+                f"{self.at_risk_now} at risk now; {count_of(self.pending_actions, 'action')} still pending")
 
 
 def triage_since(clocks: Iterable[SlaClock], since: datetime, now: datetime, pending_actions: int = 0) -> TriageSince:
@@ -298,9 +304,3 @@ def _slot_words(plan: Plan, slot: Slot) -> str:
     return f"{item.customer}: {' '.join(item.title.split())}" if item else slot
 
 
-def _days(days: Fraction) -> str:
-    return f"{round(float(days), 2):g} d"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -34,9 +34,7 @@ def _lines(s: Standup, *, markdown: bool) -> list[str]:
     out += [_clip(f"{item}{c.customer}: {c.words}") for c in s.customers] or [f"{item}none configured"]
     t = s.triage
     out += ["", f"{h3}Triage since {day_label(s.previous)}" if markdown else f"Triage since {day_label(s.previous)}:",
-            f"{item}{t.received} received, {t.backlogged} backlogged, {t.fixed} fixed, {t.breached} breached",
-            f"{item}{t.at_risk_now} at risk now; {t.pending_actions} action{'' if t.pending_actions == 1 else 's'} "
-            "still pending"]
+            *(f"{item}{line}" for line in t.lines())]
     if s.unread:
         out += ["", "Could not read:"] + [_clip(f"{item}{u}") for u in s.unread]
     return out

@@ -55,10 +55,7 @@ def rows(standup: Standup) -> list[Row]:
             for c in standup.customers]
     t = standup.triage
     out.append(Row(RowKind.HEADING, f"Triage since {previous}"))
-    out.append(Row(RowKind.NOTE, f"  {t.received} received, {t.backlogged} backlogged, {t.fixed} fixed, "
-                                 f"{t.breached} breached"))
-    out.append(Row(RowKind.NOTE, f"  {t.at_risk_now} at risk now; {t.pending_actions} action"
-                                 f"{'' if t.pending_actions == 1 else 's'} still pending"))
+    out += [Row(RowKind.NOTE, f"  {line}") for line in t.lines()]
     if standup.unread:
         out.append(Row(RowKind.HEADING, "Could not read"))
         out += [Row(RowKind.NOTE, f"  {u}", warn=True) for u in standup.unread]

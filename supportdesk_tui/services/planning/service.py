@@ -38,6 +38,7 @@ from supportdesk_tui.domain.roster import (
     next_roster,
 )
 from supportdesk_tui.domain.rota import TriagePair, history_from_store, suggest_triage_pair, triage_pair_problems
+from supportdesk_tui.domain.words import count_of
 from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.journal import DONE, Outcome
 from supportdesk_tui.services.planning.actions import (
@@ -97,15 +98,12 @@ class PublishReport:
         if self.outcome.status != DONE:
             return self.outcome.message
         if not self.changed:
-            return f"Trello already shows this plan ({_count(self.cards, 'card')}); nothing changed."
-        copies = (f" and {_count(self.written - self.cards, 'Support Epics copy', 'Support Epics copies')}"
+            return f"Trello already shows this plan ({count_of(self.cards, 'card')}); nothing changed."
+        copies = (f" and {count_of(self.written - self.cards, 'Support Epics copy', 'Support Epics copies')}"
                   if self.written > self.cards else "")
-        return (f"Published {_count(self.cards, 'card')}{copies}: {_count(self.members_added, 'member')} added, "
-                f"{_count(self.due_set, 'due date')} set, {_count(self.comments, 'comment')}.")
+        return (f"Published {count_of(self.cards, 'card')}{copies}: {count_of(self.members_added, 'member')} added, "
+                f"{count_of(self.due_set, 'due date')} set, {count_of(self.comments, 'comment')}.")
 
-
-def _count(n: int, noun: str, plural: str | None = None) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
 
 
 # ------------------------------------------------------------------------------------------- service

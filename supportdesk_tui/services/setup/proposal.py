@@ -19,6 +19,7 @@ from typing import Any
 
 from supportdesk_tui.config import parse_settings
 from supportdesk_tui.domain.account import Agent
+from supportdesk_tui.domain.words import count_of
 from supportdesk_tui.services.setup.discover import DEFAULT_LISTS, Discovery
 
 
@@ -46,9 +47,6 @@ def _note(item: Any, text: str) -> None:
     item.trivia.comment_ws = "  "
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
 
 def find_me(agents: Sequence[Agent], email: str | None) -> Agent | None:
     if not email:
@@ -71,7 +69,7 @@ def build_proposal(found: Discovery, *, me_email: str | None, epics_asked: bool)
     groove = tomlkit.table()
     if found.subdomain:
         groove.add("subdomain", found.subdomain)
-        links = _plural(found.subdomain_links, "Groove ticket link")
+        links = count_of(found.subdomain_links, "Groove ticket link")
         _note(groove["subdomain"], f"guessed from {links} on the boards")
     else:
         left.append(LeftOver("groove.subdomain", "no card links a Groove ticket, so the subdomain is unknown "
@@ -111,11 +109,11 @@ def build_proposal(found: Discovery, *, me_email: str | None, epics_asked: bool)
         entry.add("email_domains", domains)
         if guess.domains:
             tickets = sum(d.tickets for d in guess.domains)
-            _note(entry["email_domains"], f"guessed from {_plural(guess.marked_cards, 'backlogged card')} "
-                                           f"({_plural(tickets, 'ticket')} read)")
+            _note(entry["email_domains"], f"guessed from {count_of(guess.marked_cards, 'backlogged card')} "
+                                           f"({count_of(tickets, 'ticket')} read)")
         else:
             why = ("no card on its board links a Groove ticket" if not guess.marked_cards else
-                   f"the tickets its {_plural(guess.marked_cards, 'backlogged card')} link came from public "
+                   f"the tickets its {count_of(guess.marked_cards, 'backlogged card')} link came from public "
                    "mail domains or several customers")
             _note(entry["email_domains"], f"LEFT: {why}")
             left.append(LeftOver(f"customers.{guess.name}.email_domains", why))
@@ -133,7 +131,7 @@ def build_proposal(found: Discovery, *, me_email: str | None, epics_asked: bool)
         team.add("me", me.email)
         _note(team["me"], f"the Groove agent {me.full_name or me.email}")
     else:
-        why = (f"{me_email} is not one of the account's {_plural(len(found.agents), 'Groove agent')}" if me_email
+        why = (f"{me_email} is not one of the account's {count_of(len(found.agents), 'Groove agent')}" if me_email
                else "your email as a Groove agent (init was not told it: --me EMAIL)")
         left.append(LeftOver("team.me", why))
         team.add(tomlkit.comment(f'me = "..."  # LEFT: {why}'))
@@ -162,7 +160,7 @@ def build_proposal(found: Discovery, *, me_email: str | None, epics_asked: bool)
     for domain, names in sorted(found.shared_domains.items()):
         notes.append(f"{domain} sent tickets linked from several boards ({', '.join(names)}): given to none.")
     if found.tickets_missing:
-        notes.append(f"{_plural(found.tickets_missing, 'linked ticket')} could not be read (deleted or moved).")
+        notes.append(f"{count_of(found.tickets_missing, 'linked ticket')} could not be read (deleted or moved).")
     return Proposal(tomlkit.dumps(doc), tuple(left), tuple(notes))
 
 
