@@ -25,11 +25,6 @@ DEFAULT_MAX_CARD_DAYS = 20
 
 
 # ------------------------------------------------------------------------------------------------- pairs
-def elapsed_half_days(plan: Plan, card_id: str) -> int:
-    """A card's planned time counted once per day however many people share it (pairs count once)."""
-    return plan.elapsed(card_id)
-
-
 def partners(plan: Plan, developer: str, day: date, card_id: str) -> tuple[str, ...]:
     """Who else works on the card that day."""
     return tuple(d for d in plan.developers if d != developer and card_id in plan.cell(d, day))
@@ -114,16 +109,6 @@ def knowledge_from(plans: Iterable[Plan], members: Mapping[str, Iterable[tuple[s
         for person, week in entries:
             note(customer, person, week)
     return Knowledge(seen)
-
-
-def pair_suggestion(knowledge: Knowledge, customer: str, week: IsoWeek, roster: Sequence[str]) -> str:
-    """For a customer that prefers pairs: pair its one knower with someone who has not worked there."""
-    knower = knowledge.only_one(customer, week)
-    known = {p for p, _ in knowledge.known_by(customer, week)}
-    newcomers = [p for p in roster if p not in known]
-    if knower and newcomers:
-        return f"pair {knower} with {newcomers[0]} to spread what {knower} knows"
-    return ""
 
 
 def alone_on_paired_customer(plan: Plan, customer: str, *, card_id: str | None = None,

@@ -15,14 +15,12 @@ from supportdesk_tui.domain.roster import (
     add_person,
     alone_on_paired_customer,
     cell_pair_words,
-    elapsed_half_days,
     fit_roster,
     knowledge_from,
     match_member,
     member_sightings,
     next_roster,
     one_person_words,
-    pair_suggestion,
     pairings,
     pool_notes,
     remove_person,
@@ -46,7 +44,7 @@ def plan_with(*cells: tuple[str, object, WorkItem], devs: tuple[str, ...] = ("an
 
 def test_a_whole_day_of_pairing_on_a_one_day_card_is_one_day_planned() -> None:
     plan = plan_with(("ana", MON, ONE_DAY), ("ana", MON, ONE_DAY), ("ben", MON, ONE_DAY), ("ben", MON, ONE_DAY))
-    assert elapsed_half_days(plan, "c1") == 2
+    assert plan.elapsed("c1") == 2
     totals = plan_totals(plan)
     assert [d.allocated for d in totals.developers] == [2, 2, 0]  # capacity counts each person's half days
     assert cell_pair_words(plan, "ana", MON, "c1") == "pair with ben"
@@ -56,7 +54,7 @@ def test_a_whole_day_of_pairing_on_a_one_day_card_is_one_day_planned() -> None:
 def test_pair_days_read_as_ranges() -> None:
     plan = plan_with(*[(dev, day, ESOTERIC) for day in (MON, TUE, THU) for dev in ("ana", "ben")])
     assert pairings(plan)["c2"].words() == "paired: ana + ben, Mon-Tue, Thu"
-    assert elapsed_half_days(plan, "c2") == 3
+    assert plan.elapsed("c2") == 3
 
 
 CELLS = st.lists(st.tuples(st.sampled_from(["ana", "ben", "chloe"]), st.sampled_from(W49.days()),
@@ -70,8 +68,8 @@ def test_totals_still_agree_both_ways_with_pairs(cells: list) -> None:
     totals = plan_totals(plan)
     assert totals.allocated == totals.planned  # people's side and customers' side count the same half days
     for card in ("c1", "c2"):
-        assert elapsed_half_days(plan, card) <= plan.planned(card)
-        assert (elapsed_half_days(plan, card) == 0) == (plan.planned(card) == 0)
+        assert plan.elapsed(card) <= plan.planned(card)
+        assert (plan.elapsed(card) == 0) == (plan.planned(card) == 0)
 
 
 def history() -> list[Plan]:
@@ -102,9 +100,8 @@ def test_card_members_count_as_knowledge_too() -> None:
 
 def test_pairing_is_suggested_for_the_one_knower_and_never_required() -> None:
     known = knowledge_from(history())
-    assert pair_suggestion(known, "Zephyr Labs", W49, ["ana", "ben", "chloe", "eve"]) == \
-        "pair ana with ben to spread what ana knows"
-    assert pair_suggestion(known, "Acme Ltd", W49, ["ana", "ben"]) == ""
+    assert suggested_partner(known, "Zephyr Labs", W49, ["ana", "ben", "chloe", "eve"], "ana") == "ben"
+    assert suggested_partner(known, "Acme Ltd", W49, ["ana", "ben"], "ana") is None
     alone = plan_with(("ana", TUE, ESOTERIC))
     assert alone_on_paired_customer(alone, "Zephyr Labs") == [
         "ana is alone on Zephyr Labs: Fortran bridge on Tue; Zephyr Labs prefers pairs"]
