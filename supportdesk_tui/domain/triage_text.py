@@ -76,11 +76,6 @@ def card_description(ticket: Ticket, customer: Customer, ticket_url: str, timezo
     return "\n".join(lines)
 
 
-def ensure_marker(desc: str, ticket_url: str) -> str:
-    """A description that certainly ends with the marker line (a desc edited elsewhere may lack it)."""
-    return desc if carries_our_marker(desc, ticket_url) else f"{desc.rstrip()}\n{marker_line(ticket_url)}"
-
-
 def backlog_note(card_url: str, customer: str, list_name: str) -> str:
     return f"{NOTE_PREFIX}{card_url} ({customer}, {list_name})"
 

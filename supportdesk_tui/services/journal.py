@@ -152,7 +152,6 @@ class Action(Generic[P]):
         return f"{self.describe(payload)}: done"
 
 
-ActionHandler = Action  # the name this protocol had before handlers were typed
 
 
 @dataclass(frozen=True, slots=True)

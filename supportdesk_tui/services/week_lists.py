@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 class BoardsError(Exception):
     """Something the user can fix (a list missing on a board, no epics board configured); the text says what."""
 
-    kind = "boards"  # lets the screens' describe_error show the text as is
-
 
 class WeekLists:
     context: ServiceContext

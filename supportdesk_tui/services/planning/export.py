@@ -36,12 +36,6 @@ def parse_week(text: str | None, today: date) -> IsoWeek:
         raise NoPlanError(f"--week {text!r} is not an ISO week like 2026-W48") from None
 
 
-def export_week(settings: Settings, week_text: str | None, fmt: str, today: date | None = None) -> str:
-    """This machine's stored plan only (no network)."""
-    week = parse_week(week_text, today or date.today())
-    return _format(_stored(settings, week), fmt, settings)
-
-
 def export_week_from(settings: Settings, week_text: str | None, fmt: str, *, credentials: Credentials | None,
                      today: date | None = None, trello_options: dict[str, Any] | None = None) -> tuple[str, str]:
     """The plan of record from Trello when it can be read, else this machine's copy; (text, source line)."""

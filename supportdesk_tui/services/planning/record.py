@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from supportdesk_tui.clients.errors import ApiError, NotFoundError
 from supportdesk_tui.domain.actions import PlanRecordWrite
 from supportdesk_tui.domain.boards import BoardList, Card
+from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.domain.plan_cards import Trouble, WeekCard, moved_out, read_card, scan_plan_cards
 from supportdesk_tui.domain.plan_export import plan_from_dict, plan_to_dict
 from supportdesk_tui.domain.plan_merge import apply_mine, merge_plans
@@ -265,7 +266,7 @@ class PlanRecordService(RecordWriter):
                 if outcome.status == PENDING:
                     offline = True
                     self.reachable, self.offline_reason = False, outcome.message
-                elif outcome.kind == RECORD_KIND and outcome.status == "failed":
+                elif outcome.kind == RECORD_KIND and outcome.status is JournalStatus.FAILED:
                     self._emit(None, outcome.message, "error")
             if offline or not self._queued:  # edits queued while that ran go out in the next round
                 break

@@ -183,9 +183,6 @@ class TriageService:
         """Timeboxes that just ran out (each reported once per run, for the "backlog instead?" nudge)."""
         return self.marks.expired(now)
 
-    def has_timeboxes(self) -> bool:
-        return bool(self.marks.timeboxes)
-
     # --- outcome -> sentence -----------------------------------------------------------------------
     def _refused(self, kind: str, ticket: Ticket, why: str) -> TriageResult:
         return TriageResult(REFUSED, why, kind, ticket.number)
