@@ -14,8 +14,8 @@ from textual.widgets import Input
 
 from supportdesk_tui.domain.planning import TRIAGE, IsoWeek, Plan, WorkItem
 from supportdesk_tui.screens.confirm import ConfirmScreen
+from supportdesk_tui.screens.planning.confirmations import ConfirmationsScreen
 from supportdesk_tui.screens.planning.dialogs import (
-    ConfirmationsScreen,
     EstimateScreen,
     PoolPicker,
     RotaScreen,

@@ -84,10 +84,6 @@ class TriageKeys:
         self.screen.notify(message, markup=False, **kwargs)
 
     # --- marks on rows ---------------------------------------------------------------------------------
-    def row_mark(self, number: int) -> str:
-        """A short mark shown before the subject (e.g. "urgent", "fixing 1:32"); empty for none."""
-        return self.desk.services.row_mark(number, self.desk.clock.now())
-
     def start(self) -> None:
         """On mount: nudge about timeboxes every few seconds, and read the marks kept from earlier runs."""
         self._marks_timer = self.screen.set_interval(MARKS_EVERY_S, self.tick, name="triage-marks")

@@ -127,8 +127,7 @@ class InboxView:
                                 t.state, t.assignee or ""]).casefold()
                 if needle not in hay:
                     continue
-            new = (t.number in data.marked_new or t.number in data.new_numbers) and t.number not in self._seen_new
-            rows.append(Row(t, item.clock, customer, new=new,
+            rows.append(Row(t, item.clock, customer, new=self.is_new(t.number),
                             mark=mark_of(t.number) if mark_of is not None else item.mark))
         return sorted(rows, key=lambda row: queue_key(row.clock, now, row.ticket.number))
 

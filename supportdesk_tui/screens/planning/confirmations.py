@@ -26,18 +26,10 @@ from supportdesk_tui.domain.plan_export import confirmation_text, planned_cards
 from supportdesk_tui.domain.planning import Plan, WorkItem
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.errors import describe_error
+from supportdesk_tui.screens.planning.dialogs import DIALOG_CSS
 from supportdesk_tui.services.call.confirm import ConfirmationTickets, TicketDraft, confirmation_subject
 from supportdesk_tui.services.journal import Outcome
 from supportdesk_tui.services.planning.service import PlanningService
-
-CSS = """
-{name} {{ align: center middle; }}
-{name} > Vertical {{ width: 90%; max-width: 120; height: auto; max-height: 90%; border: thick $primary;
-    background: $surface; padding: 0 1; }}
-{name} .title {{ text-style: bold; padding: 0 0 1 0; }}
-{name} .keys {{ color: $text-muted; padding: 1 0 0 0; }}
-{name} OptionList {{ height: auto; max-height: 20; }}
-"""
 
 
 class DraftsLoaded(Message):
@@ -56,7 +48,7 @@ class ConfirmationSent(Message):
 class AddressPicker(ModalScreen[str | None]):
     """Which address the confirmation goes to: the contact first, then the customer's recent senders."""
 
-    DEFAULT_CSS = CSS.format(name="AddressPicker")
+    DEFAULT_CSS = DIALOG_CSS.format(name="AddressPicker")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="planning.confirm.address.cancel"),
     ]
@@ -86,7 +78,7 @@ class AddressPicker(ModalScreen[str | None]):
 class ConfirmationsScreen(ModalScreen[None]):
     """Each customer's confirmation: read it, then send it as a new ticket or copy it."""
 
-    DEFAULT_CSS = CSS.format(name="ConfirmationsScreen") + """
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmationsScreen") + """
     ConfirmationsScreen Horizontal { height: auto; max-height: 30; }
     ConfirmationsScreen #customers { width: 30; max-height: 30; }
     ConfirmationsScreen VerticalScroll { width: 1fr; height: auto; max-height: 30; padding: 0 1; }

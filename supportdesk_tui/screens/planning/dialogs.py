@@ -301,9 +301,3 @@ class EstimateScreen(ModalScreen[EstimateChoice | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-# The confirmations view moved to its own module (sent as new tickets); imported here for older imports.
-from supportdesk_tui.screens.planning.confirmations import ConfirmationsScreen  # noqa: E402
-
-__all__ = ["ConfirmationsScreen"]

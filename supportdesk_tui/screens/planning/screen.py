@@ -39,8 +39,8 @@ from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
 from supportdesk_tui.screens.errors import problem as failure_problem
 from supportdesk_tui.screens.planning.close_week import CloseWeekMixin
+from supportdesk_tui.screens.planning.confirmations import ConfirmationsScreen
 from supportdesk_tui.screens.planning.dialogs import (
-    ConfirmationsScreen,
     EstimateChoice,
     EstimateScreen,
     Pick,
