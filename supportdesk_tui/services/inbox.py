@@ -23,7 +23,6 @@ from supportdesk_tui.domain.customers import Customer, CustomerDirectory
 from supportdesk_tui.domain.sla import (
     ClockSummary,
     SlaClock,
-    StateEvent,
     TicketHistory,
     clock_for,
     policy_version,
@@ -131,22 +130,8 @@ class InboxService:
         hit on identity."""
         version = self.store.history_version
         if self._history_cache is None or self._history_cache[0] != version:
-            self._history_cache = (version, self._read_histories())
+            self._history_cache = (version, self.store.ticket_histories())
         return self._history_cache
-
-    def _read_histories(self, numbers: Collection[int] | None = None) -> dict[int, TicketHistory]:
-        seen = self.store.seen_tickets(numbers)
-        states = self.store.all_state_histories(numbers)
-        outcomes = self.store.outcomes(numbers)
-        replies = self.store.customer_replies(numbers)
-        histories: dict[int, TicketHistory] = {}
-        for number, created in seen.items():
-            outcome = outcomes.get(number)
-            backlog_at = outcome[1] if outcome is not None and outcome[0] == "backlog" else None
-            events = tuple(StateEvent(at, state) for state, at in states.get(number, ()))
-            histories[number] = TicketHistory(created_at=created, events=events, resolved_by_backlog_at=backlog_at,
-                                              customer_replies=tuple(replies.get(number, ())))
-        return histories
 
     def _clocks(self, tickets: tuple[Ticket, ...], histories: dict[int, TicketHistory]) -> dict[int, SlaClock]:
         policy = self.settings.sla
@@ -255,7 +240,7 @@ class InboxService:
         head = self.store.load_inbox_head(limit, self._basis(self.store.history_version))
         if head is None:
             return None  # no summaries yet, another policy, or histories changed since: replay them all
-        histories = self._read_histories([t.number for t in head.tickets])
+        histories = self.store.ticket_histories([t.number for t in head.tickets])
         with self._build_lock:
             clocks = self._clocks(tuple(head.tickets), histories)
         now = self.clock.now()

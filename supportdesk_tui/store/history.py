@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Collection, Iterable
 from datetime import datetime
 
+from supportdesk_tui.domain.sla import StateEvent, TicketHistory
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.store.base import StoreBase, _iso, _only, _only_args
 
@@ -147,6 +148,22 @@ class HistoryStore(StoreBase):
         return {n: (o, datetime.fromisoformat(at), d) for n, o, at, d in rows}
 
     # --- SLA warnings: warn once per threshold per ticket, across restarts ------------------------
+    def ticket_histories(self, numbers: Collection[int] | None = None) -> dict[int, TicketHistory]:
+        """What the SLA clock replays for each seen ticket (all, or these): first sighting, state changes,
+        a backlog that resolved it, customer replies. One reader for the Inbox, the agenda and the stand-up."""
+        seen = self.seen_tickets(numbers)
+        states = self.all_state_histories(numbers)
+        outcomes = self.outcomes(numbers)
+        replies = self.customer_replies(numbers)
+        histories: dict[int, TicketHistory] = {}
+        for number, created in seen.items():
+            outcome = outcomes.get(number)
+            backlog_at = outcome[1] if outcome is not None and outcome[0] == "backlog" else None
+            events = tuple(StateEvent(at, state) for state, at in states.get(number, ()))
+            histories[number] = TicketHistory(created_at=created, events=events, resolved_by_backlog_at=backlog_at,
+                                              customer_replies=tuple(replies.get(number, ())))
+        return histories
+
     def mark_warned(self, number: int, threshold: float, at: datetime) -> bool:
         """Record a warning; False when this one was already given."""
         with self._tx() as db:

@@ -24,7 +24,7 @@ from supportdesk_tui.domain.customers import Customer, CustomerDirectory
 from supportdesk_tui.domain.epics import linked_ticket
 from supportdesk_tui.domain.planning import IsoWeek, estimate_from_labels
 from supportdesk_tui.domain.roster import too_big_words
-from supportdesk_tui.domain.sla import StateEvent, TicketHistory, history_from_ticket, sla_cycles
+from supportdesk_tui.domain.sla import TicketHistory, history_from_ticket, sla_cycles
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.services.context import ServiceContext
 from supportdesk_tui.services.week_lists import BoardsError
@@ -199,19 +199,7 @@ class AgendaService:
 
     def histories(self, numbers: Sequence[int]) -> dict[int, TicketHistory]:
         """The stored histories of these tickets, read as the Inbox reads them (store thread)."""
-        store = self.context.store
-        seen = store.seen_tickets(numbers)
-        states = store.all_state_histories(numbers)
-        outcomes = store.outcomes(numbers)
-        replies = store.customer_replies(numbers)
-        out: dict[int, TicketHistory] = {}
-        for number, created in seen.items():
-            outcome = outcomes.get(number)
-            backlog_at = outcome[1] if outcome is not None and outcome[0] == "backlog" else None
-            events = tuple(StateEvent(at, state) for state, at in states.get(number, ()))
-            out[number] = TicketHistory(created_at=created, events=events, resolved_by_backlog_at=backlog_at,
-                                        customer_replies=tuple(replies.get(number, ())))
-        return out
+        return self.context.store.ticket_histories(numbers)
 
 
 def _estimate(card: Card) -> int | None:

@@ -30,7 +30,7 @@ from supportdesk_tui.domain.epics import short_link
 from supportdesk_tui.domain.impediments import impediment_comment, is_blocked
 from supportdesk_tui.domain.planning import IsoWeek, Plan
 from supportdesk_tui.domain.sla import sla_cycles
-from supportdesk_tui.domain.sla_clock import SlaClock, StateEvent, TicketHistory
+from supportdesk_tui.domain.sla_clock import SlaClock
 from supportdesk_tui.domain.standup import (
     CardEvent,
     Standup,
@@ -265,18 +265,8 @@ class StandupService:
 
     def _clocks(self) -> list[SlaClock]:
         """Every seen ticket's clocks, replayed from the store's histories (runs in a thread)."""
-        store = self.context.store
-        seen, states, outcomes, replies = (store.seen_tickets(), store.all_state_histories(), store.outcomes(),
-                                           store.customer_replies())
-        clocks: list[SlaClock] = []
-        for number, created in seen.items():
-            outcome = outcomes.get(number)
-            backlog_at = outcome[1] if outcome is not None and outcome[0] == "backlog" else None
-            events = tuple(StateEvent(at, state) for state, at in states.get(number, ()))
-            history = TicketHistory(created_at=created, events=events, resolved_by_backlog_at=backlog_at,
-                                    customer_replies=tuple(replies.get(number, ())))
-            clocks.extend(sla_cycles(history, self.settings.sla))
-        return clocks
+        histories = self.context.store.ticket_histories()
+        return [clock for history in histories.values() for clock in sla_cycles(history, self.settings.sla)]
 
 
 def activity_from(board: Board, events: Sequence[CardEvent], since: datetime, now: datetime,
