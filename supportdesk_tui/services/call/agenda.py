@@ -68,17 +68,18 @@ class AgendaService:
         """``call due Thu`` / ``call in 2 weeks`` for the Boards header."""
         return call_words(self.today(), customer.call_every_weeks, customer.call_day, self.settings.sla.holidays)
 
-    async def customer_tickets(self, customer: Customer, open_tickets: Sequence[Ticket] | None = None
-                               ) -> CustomerTickets:
-        """The customer's tickets: the open queue's (by email domain) plus, per address seen there and the
-        configured ``contact``, that address's whole listing (closed tickets too)."""
+    async def customer_tickets(self, customer: Customer, open_tickets: Sequence[Ticket] | None = None,
+                               cached: Sequence[Ticket] | None = None) -> CustomerTickets:
+        """The customer's tickets: the open queue's and the cached queue's (by email domain) plus, per address
+        seen there and the configured ``contact``, that address's whole listing (closed tickets too). A caller
+        asking for several customers passes the open queue and the cache it read once."""
         groove = await self.context.groove()
         directory = CustomerDirectory([customer])
         if open_tickets is None:
             open_tickets = await groove.list_open_tickets(self.settings.groove.states)
-        mine = [t for t in open_tickets if directory.for_email(t.customer_email) is not None]
-        cached, _ = await asyncio.to_thread(self.context.store.load_inbox)
-        mine += [t for t in cached if directory.for_email(t.customer_email) is not None]
+        if cached is None:
+            cached = (await asyncio.to_thread(self.context.store.load_inbox))[0]
+        mine = [t for t in (*open_tickets, *cached) if directory.for_email(t.customer_email) is not None]
         addresses = list(dict.fromkeys(
             [*(t.customer_email.lower() for t in sorted(mine, key=lambda t: t.updated_at, reverse=True)
                if t.customer_email), *([customer.contact.lower()] if customer.contact else [])]))

@@ -26,6 +26,7 @@ from supportdesk_tui.domain.actions import CardClosed, ClosingCard, HandoverPost
 from supportdesk_tui.domain.boards import Board
 from supportdesk_tui.domain.call import Handover, cards_to_close, is_handover, list_entries, render_handover
 from supportdesk_tui.domain.epics import choose_keeper, short_link
+from supportdesk_tui.domain.impediments import is_blocked, is_blocked_label
 from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.domain.plan_record import card_name
 from supportdesk_tui.domain.planning import IsoWeek
@@ -37,9 +38,6 @@ from supportdesk_tui.services.week_lists import BoardsError
 if TYPE_CHECKING:
     from supportdesk_tui.clients.trello.facade import TrelloClient
     from supportdesk_tui.services.boards import BoardsService
-
-BLOCKED_LABEL = "blocked"
-
 
 @dataclass(frozen=True, slots=True)
 class CloseReport:
@@ -153,10 +151,10 @@ class CloseOut:
         marks = TriageMarks(self.context.store)
         await asyncio.to_thread(marks.load)
         timeboxes = [f"#{n}: {_left(box.left(now).total_seconds())}" for n, box in sorted(marks.timeboxes.items())]
-        blocked_known = any(lb.name.strip().casefold() == BLOCKED_LABEL for b in boards for lb in b.labels)
+        blocked_known = any(is_blocked_label(lb.name) for b in boards for lb in b.labels)
         finished = {self.settings.trello.lists.completed.casefold()}
         impediments = [f"{self.boards.customer_for(b.id) or b.name}: {c.name}" for b in boards for c in b.cards
-                       if any(lb.name.strip().casefold() == BLOCKED_LABEL for lb in c.labels)
+                       if is_blocked(c)
                        and (lst := next((x for x in b.lists if x.id == c.list_id), None)) is not None
                        and lst.name.casefold() not in finished and not lst.name.casefold().startswith("done")]
         pending = await self.context.journal.pending_descriptions()

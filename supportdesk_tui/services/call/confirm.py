@@ -78,6 +78,7 @@ class ConfirmationTickets:
         sent = await self.sent(plan.week)
         out: list[TicketDraft] = []
         open_tickets = None
+        cached, _ = await asyncio.to_thread(self.context.store.load_inbox)  # once for every customer
         for name in names:
             text = confirmation_text(plan, items, name)
             customer = self.agenda.customer(name)
@@ -86,7 +87,7 @@ class ConfirmationTickets:
                 if open_tickets is None:
                     groove = await self.context.groove()
                     open_tickets = await groove.list_open_tickets(self.settings.groove.states)
-                senders = (await self.agenda.customer_tickets(customer, open_tickets)).senders
+                senders = (await self.agenda.customer_tickets(customer, open_tickets, cached)).senders
                 problem = ""
             except ApiError as exc:
                 senders, problem = (), f"Groove could not be read ({exc}); copy it instead."
