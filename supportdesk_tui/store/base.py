@@ -135,8 +135,9 @@ class StoreBase:
         """Schema 2 -> 3: the ``attempts`` column, and each row's ``"<step>@attempt"`` keys moved into it
         (one transaction; rows without such keys are not rewritten)."""
         have = {row[1] for row in self._db.execute("PRAGMA table_info(journal)")}
-        if "attempts" not in have:
-            self._db.execute("ALTER TABLE journal ADD COLUMN attempts TEXT NOT NULL DEFAULT '{}'")
+        if "attempts" in have:
+            return  # already schema 3 (a row an older version wrote since is still split when it is read)
+        self._db.execute("ALTER TABLE journal ADD COLUMN attempts TEXT NOT NULL DEFAULT '{}'")
         with self._tx() as db:
             rows = db.execute("SELECT id, done_steps, attempts FROM journal WHERE done_steps LIKE ?",
                               (f'%{LEGACY_ATTEMPT}"%',)).fetchall()
