@@ -100,12 +100,12 @@ class PlanRecordMixin(_Base):
 
     def _record_poll(self) -> None:
         if self.app.screen is self:
-            self.check_record()
+            self.service.record.check_soon()  # shares the headers' throttle: one check per poll period in all
 
     @work(group="planning-record", exclusive=True, exit_on_error=False)
     async def check_record(self) -> None:
         await self.service.record.check()
-        await self._show_record()
+        self.show_record()  # the same exclusive worker the check's own notice starts: one read, not two
 
     @work(group="planning-record-show", exclusive=True, exit_on_error=False)
     async def show_record(self) -> None:
@@ -129,7 +129,6 @@ class PlanRecordMixin(_Base):
         week = self._plan.week if self._plan is not None else self._week
         if message.status.week != week:
             return
-        self._record_line = message.line
         text = banner_text(message.status)
         banner = self.query_one(Banner)
         if text:
@@ -138,9 +137,13 @@ class PlanRecordMixin(_Base):
             banner.hide()
         banner.set_class(bool(text), "-record")
         saving = any(w.group == "planning-save" and not w.is_finished for w in self.workers)
+        changed = message.line != self._record_line
+        self._record_line = message.line
         if message.plan is not None and message.plan != self._plan and not saving:
             self._plan, self._source = message.plan, "saved"  # someone else's change, read from the card
-        self._render_plan()
+            changed = True
+        if changed:
+            self._render_plan()
 
     def _record_choice(self, what: Callable[[IsoWeek], Awaitable[object]]) -> None:
         week = self._plan.week if self._plan is not None else None
