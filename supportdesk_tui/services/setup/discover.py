@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from supportdesk_tui.clients.errors import ApiError, AuthError
 from supportdesk_tui.clients.groove import GrooveClient
 from supportdesk_tui.clients.trello.facade import TrelloClient
+from supportdesk_tui.config import ListNames
 from supportdesk_tui.domain.account import (
     Agent,
     BoardOutline,
@@ -30,9 +31,8 @@ from supportdesk_tui.domain.account import (
 from supportdesk_tui.domain.boards import Member
 from supportdesk_tui.domain.mail_domains import is_public_domain
 
-LIST_KEYS = ("new", "up_next", "completed", "done")
-DEFAULT_LISTS: dict[str, str] = {"new": "New Issues", "up_next": "Up next", "completed": "Recently Completed",
-                                 "done": "Done"}
+DEFAULT_LISTS: dict[str, str] = {key: getattr(ListNames(), key) for key in ("new", "up_next", "completed", "done")}
+"""The four lists a customer board holds, as the config names them by default."""
 TICKETS_PER_BOARD = 4  # the most recent linked tickets read per board: enough to see its domains
 TICKET_CONCURRENCY = 10  # Groove requests in flight at once
 # A board with at least this many of the four lists, but not all, is reported as incomplete.

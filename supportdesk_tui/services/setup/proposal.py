@@ -9,8 +9,6 @@ app uses before anyone is asked to write it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -168,18 +166,3 @@ def validate(text: str, config_path: Path) -> None:
     """Parse the text as the app will; raises ``ConfigError`` (init's own bug if it ever does)."""
     data: dict[str, Any] = tomllib.loads(text)
     parse_settings(data, config_path=config_path, data_dir=config_path.parent)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write beside the target, then rename over it: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

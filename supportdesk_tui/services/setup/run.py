@@ -17,8 +17,9 @@ from supportdesk_tui.clients.errors import ApiError, AuthError
 from supportdesk_tui.clients.groove import GrooveClient
 from supportdesk_tui.credentials import Credentials
 from supportdesk_tui.domain.account import BoardOutline
+from supportdesk_tui.services.config_write import write_atomically
 from supportdesk_tui.services.setup.discover import Discovery, discover
-from supportdesk_tui.services.setup.proposal import Proposal, build_proposal, validate, write_atomically
+from supportdesk_tui.services.setup.proposal import Proposal, build_proposal, validate
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -129,7 +130,8 @@ async def run_init(options: InitOptions, credentials: Credentials, *, ask: Ask |
         if answer not in ("y", "yes"):
             say("Nothing was written.")
             return 1
-    write_atomically(options.config_path, proposal.text)
+    options.config_path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(options.config_path, proposal.text)  # the same atomic, checked write as any config change
     say(f"Wrote {options.config_path}.")
     if doctor is not None:
         say("Checking it as `supportdesk doctor` does:")
