@@ -321,12 +321,17 @@ def _init(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
 
 
+def _credentials_or_env() -> Credentials:
+    """The environment's and the keyring's credentials; with no usable keyring, the environment's alone."""
+    try:
+        return load_credentials()
+    except CredentialsError:
+        return load_credentials(use_keyring=False)
+
+
 def _init_credentials(settings: Settings, interactive: bool) -> Credentials:
     """Env and keyring; with none at all, offer `login` first (interactively), else one sentence, exit 2."""
-    try:
-        credentials = load_credentials()
-    except CredentialsError:
-        credentials = load_credentials(use_keyring=False)
+    credentials = _credentials_or_env()
     if not credentials.missing():
         return credentials
     names = ", ".join(LABELS[n] for n in credentials.missing())
@@ -415,11 +420,9 @@ def _standup(settings: Settings, args: argparse.Namespace) -> int:
 
     try:
         day = parse_day(args.date)
-        credentials = load_credentials()
     except BadDateError as exc:
         raise UsageError(str(exc)) from None
-    except CredentialsError:
-        credentials = load_credentials(use_keyring=False)  # no keyring: the environment's, if any
+    credentials = _credentials_or_env()
     try:
         print(standup_report(settings, credentials, day, args.format), end="")
     except NoPlanError as exc:
