@@ -39,7 +39,8 @@ class ActivityCalls:
 
         UNCONFIRMED: that ``actions_since`` and ``actions_limit`` apply to the nested actions as the
         board reference documents them for ``/boards/{id}/actions``; more than 1000 moves and comments
-        in a working day would be cut (the newest are kept).
+        in a working day would be cut (the newest are kept). Fallback if ``actions_since`` is ignored: events
+        older than ``since`` are dropped here, so the stand-up never reports them as new.
         """
         path = f"/boards/{checked_id(board_id, 'board id')}"
         query = {**parse.board_query(), "actions": activity.STANDUP_FILTER, "actions_limit": "1000",
@@ -51,7 +52,8 @@ class ActivityCalls:
             self._remember(board.labels, board.members)
             actions = parse.parse_actions(data.get("actions") if isinstance(data, Mapping) else None)
             names = {m.id: m.username for m in board.members}
-            return board, activity.card_events(actions, names), (str(actions[0]["id"]) if actions else None)
+            events = [e for e in activity.card_events(actions, names) if e.at >= since]
+            return board, events, (str(actions[0]["id"]) if actions else None)
 
         return await self._call("board_activity", job, idempotent=True)
 
