@@ -154,19 +154,25 @@ async def test_a_crash_between_the_local_save_and_the_trello_write_finishes_on_r
         tmp_path: Path, groove: Any, trello: TrelloEnv, clock: FixedClock) -> None:
     machines = Machines(tmp_path, groove, trello, clock)
     app = machines.app("a")
-    app.services.planning.record.debounce_s = 600  # the process ends before the write is due
     async with app.run_test(size=SIZE, notifications=True) as pa:
         await open_planning(pa)
+        # The write must not reach Trello before the process ends. A debounce alone cannot promise that:
+        # a background read of the record, or a poll that finds Trello answering, may run the journal
+        # first (as it should). Trello refusing every request makes the crash's moment certain.
+        trello.server.faults.down = True
         await pa.press("t")
         await settle(pa)
         assert pa.app.pending_actions() == 1
         app.services.planning.record.stop()
     assert plan_cards(trello) == []
+    trello.server.faults.down = False
+    trello.server.clear_log()
     async with machines.app("a").run_test(size=SIZE, notifications=True) as again:
         await settle(again)  # the journal is resumed after the first paint
         await open_planning(again)
-        await settle(again)
+        await written(again)
         assert again.app.pending_actions() == 0
     writes = [(r.method, r.path) for r in trello.server.requests() if r.method != "GET"]
     assert [m for m, _ in writes] == ["POST", "POST"]  # the plans list, then the week's card: once each
+    assert len(plan_cards(trello)) == 1
     assert parse_description(plan_cards(trello)[0]["desc"]).plan.cell("ana", MON) == (TRIAGE,)
