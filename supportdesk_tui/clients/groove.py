@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -240,20 +240,9 @@ class GrooveClient:
                                    else send_copy_to_customer}
         if author:
             payload["author"] = author
-        try:
-            answer = await self._call("POST", path, json=payload, idempotent=False)
-            return parse_message(self._member(answer, "message", f"POST {path}"), ticket_number=int(number))
-        except (NotSentError, RateLimitedError):
-            raise  # certainly not posted
-        except UnavailableError as exc:
-            raise UnavailableError(
-                SERVICE, f"POST {path}: no clear answer, so the message may or may not have been posted; "
-                f"check the ticket's thread before sending again ({exc})",
-                status=exc.status, body=exc.body, secrets=self._secrets) from None
-        except BadPayloadError as exc:
-            raise BadPayloadError(
-                SERVICE, f"POST {path}: Groove accepted the message but its answer could not be read; "
-                "do not send it again", body=exc.body, secrets=self._secrets) from None
+        return await self._post_not_idempotent(path, payload, "message",
+                                     lambda data: parse_message(data, ticket_number=int(number)),
+                                     made="posted", look="check the ticket's thread")
 
     async def create_ticket(self, *, to: str, sender: str, subject: str, body: str,
                             state: str | None = None) -> Ticket:
@@ -271,20 +260,8 @@ class GrooveClient:
                                    "send_copy_to_customer": True}
         if state:
             payload["state"] = state
-        try:
-            answer = await self._call("POST", "/tickets", json=payload, idempotent=False)
-            return parse_ticket(self._member(answer, "ticket", "POST /tickets"))
-        except (NotSentError, RateLimitedError):
-            raise  # certainly not made
-        except UnavailableError as exc:
-            raise UnavailableError(
-                SERVICE, f"POST /tickets: no clear answer, so the ticket may or may not have been made; look for "
-                f"its subject among the customer's tickets before sending again ({exc})",
-                status=exc.status, body=exc.body, secrets=self._secrets) from None
-        except BadPayloadError as exc:
-            raise BadPayloadError(
-                SERVICE, "POST /tickets: Groove made the ticket but its answer could not be read; do not send "
-                "it again", body=exc.body, secrets=self._secrets) from None
+        return await self._post_not_idempotent("/tickets", payload, "ticket", parse_ticket, made="made",
+                                     look="look for its subject among the customer's tickets")
 
     # -- auth ------------------------------------------------------------------------------------
 
@@ -297,6 +274,28 @@ class GrooveClient:
         return f"Groove token accepted by {urlsplit(self.base_url).netloc or self.base_url} ({seen})"
 
     # -- plumbing --------------------------------------------------------------------------------
+
+    async def _post_not_idempotent(self, path: str, payload: Mapping[str, Any], key: str, parse: Callable[[Any], T], *,
+                         made: str, look: str) -> T:
+        """POST a write that is not idempotent and ``parse`` its answer's ``key`` member.
+
+        Retried only when Groove certainly did not process it (429, or the connection never opened);
+        any other failure says whether the write may have happened (``made``: "posted", "made") and
+        where to ``look`` before sending it again, so a caller never sends it twice blindly.
+        """
+        what = f"POST {path}"
+        try:
+            return parse(self._member(await self._call("POST", path, json=payload, idempotent=False), key, what))
+        except (NotSentError, RateLimitedError):
+            raise  # certainly not processed
+        except UnavailableError as exc:
+            raise UnavailableError(
+                SERVICE, f"{what}: no clear answer, so the {key} may or may not have been {made}; {look} "
+                f"before sending again ({exc})", status=exc.status, body=exc.body, secrets=self._secrets) from None
+        except BadPayloadError as exc:
+            raise BadPayloadError(
+                SERVICE, f"{what}: Groove accepted the {key} but its answer could not be read; do not send it "
+                "again", body=exc.body, secrets=self._secrets) from None
 
     async def _collect(self, path: str, key: str, params: Mapping[str, str]) -> list[Any]:
         """All items of a paginated listing: page 1, then the rest together, bounded by the slots.
