@@ -161,16 +161,13 @@ class GrooveClient:
         return parse_ticket(self._member(payload, "ticket", f"GET /tickets/{number}"))
 
     async def list_agents(self) -> list[Agent]:
-        """Every agent of the account (``GET /agents``: one unpaginated listing, see docs/apis.md).
+        """Every agent of the account (``GET /agents``), read like the other listings.
 
-        UNCONFIRMED: whether a large team's listing is paginated; a ``meta`` block is not read, so
-        only the first page would be seen (the caller only guesses from it, and says so).
+        UNCONFIRMED: whether a large team's listing is paginated (the known answers carry no ``meta``).
+        It is read page by page as the others are: an answer without ``meta`` is one page, one with
+        ``meta.pagination`` is followed to its last page, so neither form loses an agent.
         """
-        payload = await self._call("GET", "/agents", idempotent=True)
-        items = self._member(payload, "agents", "GET /agents")
-        if not isinstance(items, list):
-            raise BadPayloadError(SERVICE, "GET /agents: 'agents' is not a list", body=repr(items)[:SNIPPET],
-                                  secrets=self._secrets)
+        items = await self._collect("/agents", "agents", {})
         agents: list[Agent] = []
         for item in items:
             email = item.get("email") if isinstance(item, Mapping) else None

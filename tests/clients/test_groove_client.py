@@ -283,6 +283,20 @@ def test_merge_keeps_the_freshest_copy_in_first_seen_order() -> None:
 
 # -- single reads and writes -----------------------------------------------------------------------
 
+@pytest.mark.parametrize("paginated", [True, False])
+async def test_every_agent_is_read_whether_or_not_groove_pages_them(wrapped: Wrapped, server: FakeServer,
+                                                                    mono: Monotonic, client: GrooveClient,
+                                                                    paginated: bool) -> None:
+    team = [(f"Agent {i:03d}", f"agent{i:03d}@consultancy.example") for i in range(120)]
+    big = GrooveFake(clock=FixedClock(NOW), token=TOKEN, monotonic=mono, agents=team)
+    big.paginate_agents = paginated
+    wrapped.target = big
+    agents = await client.list_agents()
+    assert [a.email for a in agents] == [email for _, email in team]
+    assert agents[7].full_name == "Agent 007"
+    assert len(server.requests("GET", r"/v1/agents$")) == (3 if paginated else 1)
+
+
 async def test_get_ticket_state_and_assignee(fake: GrooveFake, client: GrooveClient) -> None:
     [n] = add(fake, 1)
     ticket = await client.get_ticket(n)

@@ -208,6 +208,8 @@ class GrooveRoutes(GroovePayloads):
         if req.query.get("group"):
             members = set(self._group(req.query["group"])["agent_ids"])
             agents = [a for a in agents if a["id"] in members]
+        if self.paginate_agents:
+            return self._paginate(req, "agents", agents, self._agent_json)
         return Response.json({"agents": [self._agent_json(a) for a in agents]})
 
     def _post_webhook(self, req: Request) -> Response:

@@ -45,6 +45,7 @@ class GrooveState:
         self.quirk_http_hrefs = False  # quirk 3: http:// instead of https:// in hrefs
         self.quirk_mixed_timestamps = False  # quirk 4
         self.accept_state_lists = False  # UNCONFIRMED whether Groove takes state=a,b; off by default
+        self.paginate_agents = False  # UNCONFIRMED whether GET /agents pages; its known answers have no meta
         self.in_flight = 0
         self.max_in_flight = 0
         self._monotonic = monotonic
