@@ -98,11 +98,15 @@ def same_text(a: str, b: str) -> bool:
 
 def find_message(thread: list[Message], *, note: bool, contains: str | None = None,
                  equals: str | None = None) -> Message | None:
-    """The first message of the thread that an earlier attempt of ours could have posted."""
+    """The first message of the thread that an earlier attempt of ours could have posted.
+
+    Whitespace never decides a match (Groove stores HTML and gives back re-wrapped plain text).
+    """
+    piece = one_line(contains) if contains is not None else None
     for message in thread:
         if message.note != note or message.author_kind == "customer":
             continue
-        if contains is not None and contains in message.body_text:
+        if piece is not None and piece in one_line(message.body_text):
             return message
         if equals is not None and same_text(message.body_text, equals):
             return message

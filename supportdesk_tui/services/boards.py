@@ -51,13 +51,13 @@ from supportdesk_tui.domain.epics import (
     linked_ticket,
     marker_of,
     reconcile,
-    same_text,
     source_marker,
     transitions,
 )
 from supportdesk_tui.domain.journal import ActionKind, ActionPayload, CardId, JournalStatus, StateSet
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.services.context import ServiceContext
+from supportdesk_tui.services.groove_writes import post_once
 from supportdesk_tui.services.journal import Action, Outcome, StepFailed, StepFn, StepResults, ambiguous_write
 from supportdesk_tui.services.week_lists import BoardsError, WeekLists
 
@@ -369,14 +369,11 @@ class DoneHandler(_BoardsAction[CardDone]):
         return ListMove(card.list_id)
 
     async def reply(self, p: CardDone, done: StepResults) -> ReplySent:
+        """Always looks first, but only since the user asked: the same stock reply may be older."""
         assert p.ticket is not None
-        groove = await self.context.groove()
-        since = p.asked_at - REPLY_LOOKBACK
-        for message in await groove.list_messages(p.ticket):
-            if not message.note and message.created_at >= since and same_text(message.body_text, p.reply):
-                return ReplySent(message.id, found=True)  # an earlier attempt got through
-        sent = await ambiguous_write("the reply", groove.post_message(p.ticket, p.reply, note=False))
-        return ReplySent(sent.id)
+        posted = await post_once(await self.context.groove(), p.ticket, p.reply, note=False, author=None,
+                                 look=True, since=p.asked_at - REPLY_LOOKBACK)
+        return ReplySent(posted.id, found=True) if posted.found else ReplySent(posted.id)
 
     async def close(self, p: CardDone, done: StepResults) -> StateSet:
         assert p.ticket is not None

@@ -7,7 +7,7 @@ dropped answer, or a second publish of the same plan, changes nothing that is al
   run), adds only the planned developers who are not members yet, sets the due date only if it
   differs, and comments the plan only if that exact comment is not on the card yet.
 - Confirm has one step: re-read the ticket's thread and post the text as a public reply only if no
-  message in it already contains the text.
+  reply of ours in it already contains the text (``services.groove_writes.post_once``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from supportdesk_tui.clients.errors import RateLimitedError, UnavailableError
 from supportdesk_tui.config import Settings
 from supportdesk_tui.domain.actions import Confirmation, Confirmed, PlanPublish, Published, PublishTarget
 from supportdesk_tui.domain.boards import Board, Card
@@ -25,6 +24,7 @@ from supportdesk_tui.domain.journal import ActionKind
 from supportdesk_tui.domain.plan_export import PlannedCard, describe_when, planned_cards
 from supportdesk_tui.domain.planning import Plan, WorkItem, day_label
 from supportdesk_tui.services.context import ServiceContext
+from supportdesk_tui.services.groove_writes import post_once
 from supportdesk_tui.services.journal import Action, AmbiguousWriteError, Step, StepFn, StepResults
 
 PUBLISH_KIND = ActionKind.PLAN_PUBLISH
@@ -86,13 +86,6 @@ def _write_outcome_unknown(exc: BaseException) -> bool:
     from supportdesk_tui.clients.trello.errors import WriteOutcomeUnknownError
 
     return isinstance(exc, WriteOutcomeUnknownError)
-
-
-def _not_sent(exc: BaseException) -> bool:
-    """A request that never left (tenacity, under ``clients.retry``, stays out of the cold start too)."""
-    from supportdesk_tui.clients.retry import NotSentError
-
-    return isinstance(exc, NotSentError)
 
 
 def _find(board: Board, ref: str) -> Card | None:
@@ -196,21 +189,8 @@ class ConfirmHandler(Action[Confirmation]):
         return f"send {p.customer or '?'} the {p.week or '?'} plan on #{p.ticket}"
 
     async def reply(self, p: Confirmation, done: StepResults) -> Confirmed:
-        groove = await self.context.groove()
-        wanted = normalise(p.text)
-        for message in await groove.list_messages(p.ticket):
-            if wanted in normalise(message.body_text):
-                return Confirmed(message.id, already=True)
         # UNCONFIRMED: that Groove keeps the plain-text line breaks of a public reply in the e-mail
         # it sends; the body is sent as plain text, as the other replies of this app are.
-        try:
-            message = await groove.post_message(p.ticket, p.text, note=False, author=p.author or None)
-        except RateLimitedError:
-            raise  # certainly not posted: a plain retry later
-        except UnavailableError as exc:
-            if _not_sent(exc):
-                raise  # the connection never opened: certainly not posted
-            # The reply may have been posted: the journal re-runs the step, which re-reads the thread.
-            raise AmbiguousWriteError(exc.service, "the reply got no clear answer and may have been posted; "
-                                      "the thread is read again before anything is retried") from None
-        return Confirmed(message.id, already=False)
+        posted = await post_once(await self.context.groove(), p.ticket, p.text, note=False, author=p.author,
+                                 look=True, contains=p.text)
+        return Confirmed(posted.id, already=posted.found)

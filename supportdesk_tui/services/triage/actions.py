@@ -17,9 +17,10 @@ from supportdesk_tui.domain.actions import Assigned, Close, FixNow, Note, Priori
 from supportdesk_tui.domain.journal import ActionPayload, At, Posted, StateSet
 from supportdesk_tui.domain.triage_text import urgent_note
 from supportdesk_tui.services.context import ServiceContext
+from supportdesk_tui.services.groove_writes import post_once
 from supportdesk_tui.services.journal import Action, StepFn, StepResults
 from supportdesk_tui.services.triage.marks import TriageMarks
-from supportdesk_tui.services.triage.steps import check_ticket, post_once, set_state_once
+from supportdesk_tui.services.triage.steps import check_ticket, set_state_once
 
 URGENT_PRIORITY = "high"  # UNCONFIRMED: v1 documents only low/high; "urgent" is inferred from v2
 P = TypeVar("P", bound=ActionPayload)

@@ -23,9 +23,10 @@ from supportdesk_tui.clients.errors import NotFoundError, ValidationError
 from supportdesk_tui.domain.actions import Backlog, BacklogCard, BacklogCheck, CardInfo, CardOrigin
 from supportdesk_tui.domain.journal import At, Posted, StateSet
 from supportdesk_tui.domain.triage_text import backlog_note, carries_our_marker, carries_ticket
+from supportdesk_tui.services.groove_writes import post_once
 from supportdesk_tui.services.journal import StepFailed, StepFn, StepResults, ambiguous_write
 from supportdesk_tui.services.triage.actions import TriageAction
-from supportdesk_tui.services.triage.steps import both, check_ticket, post_once, set_state_once
+from supportdesk_tui.services.triage.steps import both, check_ticket, set_state_once
 
 if TYPE_CHECKING:
     from supportdesk_tui.clients.trello.facade import TrelloClient

@@ -1,8 +1,8 @@
-"""Building blocks shared by the triage handlers: the conflict check, "post once", ambiguous writes.
+"""Building blocks shared by the triage handlers: the conflict check, the snapshot, "set the state once".
 
 Every write a triage step makes is either idempotent by nature (PUT state, assignee, priority;
-archive a card) or goes through :func:`post_once`, which looks in the thread before posting again
-whenever an earlier attempt may have posted already.
+archive a card) or goes through ``services.groove_writes.post_once``, which looks in the thread
+before posting again whenever an earlier attempt may have posted already.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING, TypeVar
 
 from supportdesk_tui.domain.actions import Snapshot, TicketAction
-from supportdesk_tui.domain.journal import Posted, StateSet
+from supportdesk_tui.domain.journal import StateSet
 from supportdesk_tui.domain.tickets import Ticket
-from supportdesk_tui.domain.triage_text import find_message
-from supportdesk_tui.services.journal import StepFailed, ambiguous_write
+from supportdesk_tui.services.journal import StepFailed
 
 if TYPE_CHECKING:
     from supportdesk_tui.clients.groove import GrooveClient
@@ -57,22 +56,6 @@ def check_open(ticket: Ticket, payload: TicketAction) -> Snapshot:
 
 async def check_ticket(groove: GrooveClient, payload: TicketAction) -> Snapshot:
     return check_open(await groove.get_ticket(payload.number), payload)
-
-
-async def post_once(groove: GrooveClient, number: int, text: str, *, note: bool, author: str | None,
-                    look: bool, contains: str | None = None) -> Posted:
-    """Post a note or reply unless ``look`` finds one an earlier attempt already posted.
-
-    ``contains`` matches a note by a unique piece (a card URL); otherwise the whole text must match.
-    """
-    if look:
-        thread = await groove.list_messages(number)
-        hit = find_message(thread, note=note, contains=contains, equals=None if contains else text)
-        if hit is not None:
-            return Posted(hit.id, found=True)
-    what = "posting the note" if note else "sending the reply"
-    message = await ambiguous_write(what, groove.post_message(number, text, note=note, author=author or None))
-    return Posted(message.id, found=False)
 
 
 async def set_state_once(groove: GrooveClient, number: int, state: str, *, look: bool) -> StateSet:
