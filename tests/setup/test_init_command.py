@@ -171,6 +171,21 @@ def test_a_401_from_either_service_is_one_sentence(var: str, service: str, monke
 
 
 
+@pytest.mark.parametrize(("service", "path"), [("Groove", r"/agents"), ("Trello", r"/boards")])
+@pytest.mark.usefixtures("creds")
+def test_a_403_is_named_as_the_403_it_was(service: str, path: str, demo: FakeEnvironment,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    server = demo.groove_server if service == "Groove" else demo.trello_server
+    assert server is not None
+    server.fail_next("GET", path, status=403)
+    assert main(["init", "--yes"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith(f"supportdesk: {service} refused")
+    assert "(HTTP 403)" in err and "401" not in err and "supportdesk login" in err
+    assert err.endswith("nothing was written.")
+    assert not config_path().exists()
+
+
 @pytest.mark.usefixtures("demo", "creds")
 def test_without_yes_an_ended_input_writes_nothing(monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,6 +18,7 @@ from supportdesk_tui.clients.groove import GrooveClient
 from supportdesk_tui.credentials import Credentials
 from supportdesk_tui.domain.account import BoardOutline
 from supportdesk_tui.services.config_write import write_atomically
+from supportdesk_tui.services.errors import credential_sentence
 from supportdesk_tui.services.setup.discover import Discovery, discover
 from supportdesk_tui.services.setup.proposal import Proposal, build_proposal, validate
 
@@ -52,14 +53,6 @@ def refuse_existing(options: InitOptions) -> str | None:
     return None
 
 
-def _auth_sentence(exc: AuthError) -> str:
-    if exc.service == "Groove":
-        return ("Groove refused the token (HTTP 401): check it with `supportdesk login` or "
-                "SUPPORTDESK_GROOVE_TOKEN; nothing was written.")
-    return ("Trello refused the key or token (HTTP 401): check them with `supportdesk login` or "
-            "SUPPORTDESK_TRELLO_KEY and SUPPORTDESK_TRELLO_TOKEN; nothing was written.")
-
-
 async def discover_account(options: InitOptions, credentials: Credentials,
                            choose_epics: Callable[[Sequence[BoardOutline]], BoardOutline | None] | None,
                            ) -> Discovery:
@@ -73,7 +66,8 @@ async def discover_account(options: InitOptions, credentials: Credentials,
                                   max_retry_wait=5)
             return await discover(groove, trello, choose_epics=choose_epics)
     except AuthError as exc:
-        raise InitError(_auth_sentence(exc)) from None
+        # The app's and doctor's sentence, with the status as it came (a 403 is not a 401).
+        raise InitError(f"{credential_sentence(exc)}; nothing was written.") from None
     except ApiError as exc:
         raise InitError(f"Could not read the account ({exc}); nothing was written.") from None
     finally:
