@@ -1,8 +1,9 @@
 """What `supportdesk init` reads from an account, and the pure rules it guesses the config by.
 
 The rules live here, apart from the requests, so they can be tested on plain values: how a list
-name is compared (case and spacing forgiven), which board is a customer's and what its customer is
-called, which board looks like the Support Epics board, and how a card names a Groove ticket.
+name is compared (as the app finds lists: case and surrounding spaces forgiven), which board is a
+customer's and what its customer is called, which board looks like the Support Epics board, and how
+a card names a Groove ticket.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from supportdesk_tui.domain.boards import list_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +50,9 @@ _LINK = re.compile(r"https?://([a-z0-9][a-z0-9-]*)\.groovehq\.com/t/(\d{1,12})\b
 _SUPPORT_SUFFIX = re.compile(r"\s*(?:[-–—:|/]\s*|\(\s*)?support(?:\s+board)?\s*\)?\s*$", re.IGNORECASE)
 
 
-def list_key(name: str) -> str:
-    """How list names are compared: case, spaces, dashes and underscores do not matter."""
-    return re.sub(r"[\s_\-]+", "", name).casefold()
-
-
 def matching_lists(board: BoardOutline, wanted: Iterable[str]) -> dict[str, str]:
-    """For each wanted name, the board's own spelling of it (only the ones it has)."""
+    """For each wanted name, the board's own spelling of it (only the ones it has), compared as the app
+    finds lists (:func:`~supportdesk_tui.domain.boards.list_key`)."""
     own = {list_key(name): name for name in reversed(board.lists)}  # the first of two look-alikes wins
     return {name: own[list_key(name)] for name in wanted if list_key(name) in own}
 

@@ -6,6 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
+def list_key(name: str) -> str:
+    """How a list is found by its configured name: case and surrounding spaces do not matter, the rest does.
+
+    ``init`` proposes boards by this same rule, so a board it takes for a customer's is one on which
+    the app then finds every list (a looser rule there, forgiving dashes, proposed boards the app
+    could not use).
+    """
+    return name.strip().casefold()
+
+
 @dataclass(frozen=True, slots=True)
 class Label:
     id: str
@@ -60,8 +70,8 @@ class Board:
     last_activity: datetime | None = None
 
     def list_named(self, name: str) -> BoardList | None:
-        wanted = name.strip().casefold()
-        return next((lst for lst in self.lists if lst.name.strip().casefold() == wanted), None)
+        wanted = list_key(name)
+        return next((lst for lst in self.lists if list_key(lst.name) == wanted), None)
 
     def cards_in(self, list_id: str) -> tuple[Card, ...]:
         return tuple(sorted((c for c in self.cards if c.list_id == list_id), key=lambda c: c.pos))

@@ -12,6 +12,7 @@ from supportdesk_tui.clients.groove import GrooveClient
 from supportdesk_tui.clients.trello.facade import TrelloClient
 from supportdesk_tui.demo import FakeEnvironment, start_fakes
 from supportdesk_tui.domain.account import BoardOutline, email_domain, ticket_links
+from supportdesk_tui.domain.boards import Board, BoardList
 from supportdesk_tui.fakes.demo_customers import (
     DEMO_CUSTOMERS,
     DEMO_DEVELOPERS,
@@ -111,6 +112,18 @@ async def test_a_board_missing_a_list_is_reported_not_guessed(clock: Any) -> Non
     assert any("Halfway Ltd" in note and "'Done'" in note for note in proposal.notes)
 
 
+async def test_a_board_is_proposed_only_if_the_app_finds_its_lists_by_the_proposed_names(clock: Any) -> None:
+    with world(clock) as w:
+        w.board("Acme", (" new issues", "UP NEXT", "Recently Completed ", "Done"))
+        w.board("Dashes Ltd", ("New-Issues", "Up_next", "Recently Completed", "Done"))
+        found, _ = await run(w.groove_url, w.trello_url)
+    assert [g.name for g in found.customers] == ["Acme"]
+    assert [(b.board.name, b.missing) for b in found.incomplete] == [("Dashes Ltd", ("New Issues", "Up next"))]
+    acme = found.customers[0].board
+    board = Board(acme.id, acme.name, "", tuple(BoardList(f"l{i}", name, i) for i, name in enumerate(acme.lists)), ())
+    assert all(board.list_named(name) is not None for name in found.lists.values())
+
+
 async def test_several_epics_boards_are_asked_about(clock: Any) -> None:
     asked: list[Sequence[BoardOutline]] = []
 
@@ -139,7 +152,8 @@ def test_rules_on_plain_values() -> None:
     assert customer_name("Acme (Support)") == "Acme"
     assert customer_name("Support") == "Support"
     assert customer_name("Supportive Care") == "Supportive Care"
-    assert list_key(" Up  Next ") == list_key("up-next") == list_key("UpNext")
+    assert list_key(" Up next ") == list_key("UP NEXT")  # as Board.list_named finds a list
+    assert list_key("Up-next") != list_key("Up next") != list_key("UpNext")  # the app would not find these
     assert looks_like_epics("Support Epics") and looks_like_epics("epics - SUPPORT")
     assert looks_like_epics("Epics (support, 2025)") and looks_like_epics("Support: Epic")
     assert not looks_like_epics("Support") and not looks_like_epics("Epic Games - Support")
