@@ -234,6 +234,18 @@ def test_the_429_sentence_names_the_limit() -> None:
     assert isinstance(other, RateLimitedError) and "rate limit" in str(other)
 
 
+async def test_a_429_named_only_by_a_remaining_header_says_which_limit(client: TrelloClient, server: FakeServer,
+                                                                       ticks: Ticks) -> None:
+    # No Trello error code in the body (a proxy's, or a limit variant): only the header names the key's limit.
+    server.fail_next("GET", r"/members/me", status=429, times=4,
+                     headers={"x-rate-limit-api-key-remaining": "0", "x-rate-limit-api-token-remaining": "40"})
+    with pytest.raises(RateLimitedError) as caught:
+        await client.check_auth()
+    assert client.rate_limit.scope is RateLimitScope.KEY
+    assert "API key is used up" in str(caught.value) and "300 requests per 10 s" in str(caught.value)
+    assert ticks.retry_sleeps == [10.0, 10.0, 10.0]  # the key's window, as the header named it
+
+
 async def test_a_429_without_trellos_body_or_headers_keeps_the_backoff(client: TrelloClient, server: FakeServer,
                                                                       ticks: Ticks) -> None:
     server.fail_next("GET", r"/members/me", status=429)  # e.g. a proxy: neither limit is named

@@ -38,14 +38,17 @@ class WriteOutcomeUnknownError(UnavailableError):
 
 
 def map_error(exc: Exception, *, idempotent: bool, secrets: tuple[str | None, ...],
-              retry_after: float | None = None) -> ApiError | None:
-    """The typed error for ``exc``, or ``None`` for something that is not an API failure (a bug)."""
+              retry_after: float | None = None, scope: RateLimitScope | None = None) -> ApiError | None:
+    """The typed error for ``exc``, or ``None`` for something that is not an API failure (a bug).
+
+    ``retry_after`` and ``scope`` are what the session saw of the last 429: py-trello drops the
+    response, so only the session knows its headers."""
     s = secrets
     if isinstance(exc, trello.Unauthorized):
         return AuthError(SERVICE, "the API key or token was refused", status=401, body=_detail(exc), secrets=s)
     if isinstance(exc, trello.ResourceUnavailable):
         return map_status(int(getattr(exc, "_status", 0) or 0), _detail(exc), idempotent=idempotent, secrets=s,
-                          retry_after=retry_after)
+                          retry_after=retry_after, scope=scope)
     if isinstance(exc, requests.exceptions.JSONDecodeError | PayloadShapeError | RecursionError) or (
             isinstance(exc, ValueError) and not isinstance(exc, requests.exceptions.RequestException)):
         return BadPayloadError(SERVICE, f"unexpected answer: {scrub(str(exc), s)}", secrets=s)
@@ -62,12 +65,15 @@ def map_error(exc: Exception, *, idempotent: bool, secrets: tuple[str | None, ..
 
 
 def map_status(status: int, body: str, *, idempotent: bool, secrets: tuple[str | None, ...],
-               retry_after: float | None = None) -> ApiError:
+               retry_after: float | None = None, scope: RateLimitScope | None = None) -> ApiError:
     s = secrets
     if status == 429:
-        # ``retry_after`` is the session's: the window the 429 named (Trello documents no Retry-After).
-        # A 429 is refused before processing, so the retry rules resend even a write after it.
-        return RateLimitedError(SERVICE, _RATE_LIMITED[limit_scope(body, {})], retry_after=retry_after,
+        # ``retry_after`` and ``scope`` are the session's: the window the 429 named (Trello documents no
+        # Retry-After) and the limit its body or its ``remaining: 0`` header named. Without the session's
+        # word, only the body can name it. A 429 is refused before processing, so the retry rules resend
+        # even a write after it.
+        named = scope if scope is not None and scope is not RateLimitScope.UNKNOWN else limit_scope(body, {})
+        return RateLimitedError(SERVICE, _RATE_LIMITED[named], retry_after=retry_after,
                                 status=status, body=body, secrets=s)
     if status in (401, 403):
         return AuthError(SERVICE, "Trello refused the request", status=status, body=body, secrets=s)

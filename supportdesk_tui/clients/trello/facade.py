@@ -453,8 +453,9 @@ class TrelloClient(PlanListCalls, ActivityCalls):
         try:
             return job()
         except Exception as exc:  # mapped below; anything unexpected passes through unchanged
-            mapped = map_error(exc, idempotent=idempotent, secrets=self._secrets,
-                               retry_after=self._session.rate_limit.retry_after)
+            seen = self._session.rate_limit
+            mapped = map_error(exc, idempotent=idempotent, secrets=self._secrets, retry_after=seen.retry_after,
+                               scope=seen.scope)
             if mapped is None:
                 raise
         raise mapped
