@@ -77,11 +77,3 @@ def ticket_links(text: str) -> list[TicketLink]:
         link = TicketLink(match.group(1).lower(), int(match.group(2)))
         seen.setdefault((link.subdomain, link.number), link)
     return list(seen.values())
-
-
-def email_domain(email: str | None) -> str | None:
-    """The lower-cased domain of an address, or None when it is not one."""
-    if not email or "@" not in email:
-        return None
-    domain = email.rsplit("@", 1)[1].strip().strip(".").lower()
-    return domain if "." in domain and " " not in domain else None

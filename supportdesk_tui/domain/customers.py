@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from supportdesk_tui.domain.mail_domains import email_domain
+
 
 @dataclass(frozen=True, slots=True)
 class Customer:
@@ -31,9 +33,7 @@ class CustomerDirectory:
                 self._by_domain.setdefault(domain.lower().lstrip("@"), customer)
 
     def for_email(self, email: str | None) -> Customer | None:
-        if not email or "@" not in email:
-            return None
-        domain = email.rsplit("@", 1)[1].strip().lower()
+        domain = email_domain(email) or ""
         while domain:
             hit = self._by_domain.get(domain)
             if hit is not None:

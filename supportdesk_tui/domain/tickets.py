@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from supportdesk_tui.domain.mail_domains import email_domain
+
 OPEN_STATES = frozenset({"unread", "opened", "pending", "follow_up", "snoozed"})
 """States in which a ticket is still waiting on us (or on the customer)."""
 
@@ -41,9 +43,7 @@ class Ticket:
 
     @property
     def customer_domain(self) -> str | None:
-        if not self.customer_email or "@" not in self.customer_email:
-            return None
-        return self.customer_email.rsplit("@", 1)[1].lower()
+        return email_domain(self.customer_email)
 
 
 @dataclass(frozen=True, slots=True)

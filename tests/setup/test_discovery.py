@@ -11,8 +11,9 @@ import pytest
 from supportdesk_tui.clients.groove import GrooveClient
 from supportdesk_tui.clients.trello.facade import TrelloClient
 from supportdesk_tui.demo import FakeEnvironment, start_fakes
-from supportdesk_tui.domain.account import BoardOutline, email_domain, ticket_links
+from supportdesk_tui.domain.account import BoardOutline, ticket_links
 from supportdesk_tui.domain.boards import Board, BoardList
+from supportdesk_tui.domain.mail_domains import email_domain
 from supportdesk_tui.fakes.demo_customers import (
     DEMO_CUSTOMERS,
     DEMO_DEVELOPERS,

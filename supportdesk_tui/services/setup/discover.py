@@ -23,13 +23,12 @@ from supportdesk_tui.domain.account import (
     BoardOutline,
     TicketLink,
     customer_name,
-    email_domain,
     looks_like_epics,
     matching_lists,
     ticket_links,
 )
 from supportdesk_tui.domain.boards import Member
-from supportdesk_tui.domain.mail_domains import is_public_domain
+from supportdesk_tui.domain.mail_domains import email_domain, is_public_domain
 
 DEFAULT_LISTS: dict[str, str] = {key: getattr(ListNames(), key) for key in ("new", "up_next", "completed", "done")}
 """The four lists a customer board holds, as the config names them by default."""
