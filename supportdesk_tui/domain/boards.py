@@ -7,13 +7,13 @@ from datetime import datetime
 
 
 def list_key(name: str) -> str:
-    """How a list is found by its configured name: case and surrounding spaces do not matter, the rest does.
+    """How a list is found by its configured name: case and spacing (around and between words) do not
+    matter, the rest does ("Up  next " is "up next"; "Up-next" and "UpNext" are other names).
 
-    ``init`` proposes boards by this same rule, so a board it takes for a customer's is one on which
-    the app then finds every list (a looser rule there, forgiving dashes, proposed boards the app
-    could not use).
+    Every lookup of a list by name goes through this, and ``init`` proposes boards by the same rule,
+    so a board it takes for a customer's is one on which the app then finds every list.
     """
-    return name.strip().casefold()
+    return " ".join(name.split()).casefold()
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from datetime import UTC, date
 from typing import TYPE_CHECKING, Any
 
 from supportdesk_tui.config import Settings
+from supportdesk_tui.domain.boards import list_key
 from supportdesk_tui.domain.plan_cards import scan_plan_cards
 from supportdesk_tui.domain.plan_export import PlanFormatError, export_csv, export_markdown, plan_from_dict
 from supportdesk_tui.domain.plan_record import PlanRecord, card_name
@@ -72,8 +73,8 @@ async def _from_trello(settings: Settings, credentials: Credentials, week: IsoWe
     name = settings.trello.lists.plans
     async with TrelloClient(settings.trello_url, credentials.trello_key or "", credentials.trello_token or "",
                             **options) as trello:
-        wanted = name.strip().casefold()
-        found = next((lst for lst in await trello.open_lists(board) if lst.name.strip().casefold() == wanted), None)
+        wanted = list_key(name)
+        found = next((lst for lst in await trello.open_lists(board) if list_key(lst.name) == wanted), None)
         if found is None:
             raise _CardTrouble(f"no list {name!r} on the Support Epics board yet")
         card = scan_plan_cards(await trello.list_cards(found.id)).get(week)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from supportdesk_tui.clients.errors import ApiError, NotFoundError
 from supportdesk_tui.domain.actions import PlanRecordWrite
-from supportdesk_tui.domain.boards import BoardList, Card
+from supportdesk_tui.domain.boards import BoardList, Card, list_key
 from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.domain.plan_cards import Trouble, WeekCard, moved_out, read_card, scan_plan_cards
 from supportdesk_tui.domain.plan_export import plan_from_dict, plan_to_dict
@@ -155,9 +155,9 @@ class PlanRecordService(RecordWriter):
         return self._list_id
 
     async def _plans_lists(self, trello: TrelloClient) -> list[BoardList]:
-        wanted = self.settings.trello.lists.plans.strip().casefold()
+        wanted = list_key(self.settings.trello.lists.plans)
         lists = await trello.open_lists(self.board_id)
-        return sorted((lst for lst in lists if lst.name.strip().casefold() == wanted), key=lambda lst: lst.id)
+        return sorted((lst for lst in lists if list_key(lst.name) == wanted), key=lambda lst: lst.id)
 
     async def _absorb(self, trello: TrelloClient, cards: list[Card]) -> None:
         """Bring what the list says into the store, week by week; never over a queued write."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from supportdesk_tui.domain.boards import list_key
 from supportdesk_tui.domain.triage_text import format_timebox
 from supportdesk_tui.services.journal import Journal
 from supportdesk_tui.services.triage.result import PENDING_WORDS
@@ -95,11 +96,11 @@ class TriageMarks:
 
     # --- Trello list ids per board ---------------------------------------------------------------
     def list_id(self, board_id: str, name: str) -> str | None:
-        value = self._read(LISTS + board_id).get(name.strip().casefold())
+        value = self._read(LISTS + board_id).get(list_key(name))
         return value if isinstance(value, str) else None
 
     def remember_lists(self, board_id: str, lists: dict[str, str]) -> None:
-        self.store.set_meta(LISTS + board_id, json.dumps({k.strip().casefold(): v for k, v in lists.items()}))
+        self.store.set_meta(LISTS + board_id, json.dumps({list_key(k): v for k, v in lists.items()}))
 
     def forget_lists(self, board_id: str) -> None:
         self.store.set_meta(LISTS + board_id, "{}")
