@@ -14,6 +14,7 @@ from typing import Any
 from supportdesk_tui.config import Settings, parse_settings
 from supportdesk_tui.credentials import Credentials
 from supportdesk_tui.domain.clock import Clock, SystemClock
+from supportdesk_tui.domain.mail_domains import email_domain
 from supportdesk_tui.domain.plan_export import plan_to_dict
 from supportdesk_tui.domain.planning import IsoWeek, Plan, WorkItem
 from supportdesk_tui.fakes.base import FakeServer, Faults
@@ -78,17 +79,15 @@ def start_fakes(*, clock: Clock | None = None, port: int = 0, seed: str = "demo"
     seed_groove(groove, now, tickets=tickets, seed=seed)
     groove_server = start_groove_fake(groove, port=port, faults=Faults(latency_ms=latency_ms, error_rate=error_rate))
     env = FakeEnvironment(groove, groove_server)
-    try:
-        from supportdesk_tui.fakes.trello.seed import seed_trello
-        from supportdesk_tui.fakes.trello.server import TrelloFake, start_trello_fake
-    except ImportError:  # pragma: no cover - the Trello fake ships with the Boards work
-        return env
+    from supportdesk_tui.fakes.trello.seed import seed_trello
+    from supportdesk_tui.fakes.trello.server import TrelloFake, start_trello_fake
+
     trello = TrelloFake(clock=clock, key=DEMO_TRELLO_KEY, token=DEMO_TRELLO_TOKEN)
     by_customer: dict[str, list[int]] = {}
     domains = {c.domain: c.name for c in DEMO_CUSTOMERS}
     titles: dict[int, str] = {}
     for number, ticket in sorted(groove.tickets_snapshot().items()):
-        name = domains.get(ticket.customer_email.rsplit("@", 1)[-1])
+        name = domains.get(email_domain(ticket.customer_email) or "")
         # Cards link tickets that were backlogged earlier, so closed ones (an open ticket with a card
         # would already have been dealt with).
         if name is not None and ticket.state == "closed":
