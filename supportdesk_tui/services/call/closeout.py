@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from supportdesk_tui.clients.errors import ApiError
@@ -28,9 +28,11 @@ from supportdesk_tui.domain.call import Handover, cards_to_close, is_handover, l
 from supportdesk_tui.domain.epics import choose_keeper, short_link
 from supportdesk_tui.domain.impediments import is_blocked, is_blocked_label
 from supportdesk_tui.domain.journal import JournalStatus
+from supportdesk_tui.domain.plan_cards import scan_plan_cards
 from supportdesk_tui.domain.plan_record import card_name
 from supportdesk_tui.domain.planning import IsoWeek
 from supportdesk_tui.domain.sla import SlaStatus, clock_for
+from supportdesk_tui.domain.triage_text import format_timebox
 from supportdesk_tui.services.call.agenda import AgendaService
 from supportdesk_tui.services.journal import Action, Outcome, Step, StepFn, StepResults, ambiguous_write
 from supportdesk_tui.services.week_lists import BoardsError
@@ -38,6 +40,7 @@ from supportdesk_tui.services.week_lists import BoardsError
 if TYPE_CHECKING:
     from supportdesk_tui.clients.trello.facade import TrelloClient
     from supportdesk_tui.services.boards import BoardsService
+    from supportdesk_tui.services.triage.marks import TriageMarks
 
 @dataclass(frozen=True, slots=True)
 class CloseReport:
@@ -69,9 +72,10 @@ class CloseReport:
 
 
 class CloseOut:
-    def __init__(self, agenda: AgendaService, boards: BoardsService) -> None:
+    def __init__(self, agenda: AgendaService, boards: BoardsService, marks: TriageMarks) -> None:
         self.agenda = agenda
         self.boards = boards
+        self.marks = marks  # the app's one set of triage marks (the Inbox's timeboxes), not a second reader
         self.context = agenda.context
         self.settings = agenda.settings
         self.handler = WeekCloseHandler(self)
@@ -120,21 +124,18 @@ class CloseOut:
         return cards, boards, problems
 
     async def _plan_card(self, trello: TrelloClient, week: IsoWeek, problems: list[str]) -> str:
-        """Next week's plan card on the Support Epics board (in ``lists.plans``), by its name."""
+        """Next week's plan card on the Support Epics board (in ``lists.plans``), read as the plan of record
+        reads it: of two twin cards for the week, the older one."""
         epics_id = self.settings.trello.support_epics_board
         if not epics_id:
             problems.append("No Support Epics board is configured ([trello] support_epics_board).")
             return ""
         board = await trello.load_board(epics_id)
         plans = board.list_named(self.settings.trello.lists.plans)
-        wanted = card_name(week).casefold()
-        card = next((c for c in board.cards if not c.closed and c.name.strip().casefold() == wanted
-                     and (plans is None or c.list_id == plans.id)), None)
-        return card.id if card else ""
+        found = scan_plan_cards(c for c in board.cards if plans is None or c.list_id == plans.id).get(week)
+        return found.card.id if found is not None and not found.card.closed else ""
 
     async def _handover(self, week: IsoWeek, boards: Sequence[Board]) -> Handover:
-        from supportdesk_tui.services.triage.marks import TriageMarks
-
         now = self.context.clock.now()
         at_risk: list[str] = []
         try:
@@ -148,9 +149,9 @@ class CloseOut:
                                    f"{t.customer_email or 'unknown sender'})")
         except ApiError as exc:
             at_risk.append(f"Groove could not be read ({exc}); look at the Inbox.")
-        marks = TriageMarks(self.context.store)
-        await asyncio.to_thread(marks.load)
-        timeboxes = [f"#{n}: {_left(box.left(now).total_seconds())}" for n, box in sorted(marks.timeboxes.items())]
+        if not self.marks.loaded:  # the command line has no Inbox that read them at start
+            await asyncio.to_thread(self.marks.load)
+        timeboxes = [f"#{n}: {_left(box.left(now))}" for n, box in sorted(self.marks.timeboxes.items())]
         blocked_known = any(is_blocked_label(lb.name) for b in boards for lb in b.labels)
         finished = {self.settings.trello.lists.completed.casefold()}
         impediments = [f"{self.boards.customer_for(b.id) or b.name}: {c.name}" for b in boards for c in b.cards
@@ -168,11 +169,9 @@ class CloseOut:
         return tuple(pair) if pair else ()
 
 
-def _left(seconds: float) -> str:
-    if seconds <= 0:
-        return "timebox over"
-    minutes = int(seconds // 60)
-    return f"{minutes // 60}:{minutes % 60:02d} left"
+def _left(left: timedelta) -> str:
+    """``1:32 left`` as the Inbox's row says ``fixing 1:32`` (the same rounding), or ``timebox over``."""
+    return f"{format_timebox(left)} left" if left.total_seconds() > 0 else "timebox over"
 
 
 class WeekCloseHandler(Action[WeekClose]):
