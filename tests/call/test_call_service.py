@@ -187,3 +187,23 @@ async def test_d_makes_the_weeks_done_list_once_at_the_right_end(call_world: Wor
     assert (await boards.done(seatmap, None)).ok and world.list_of(seatmap.id) == DONE
     assert len(lists_named(world, BLUEBIRD.board_id, DONE)) == 1
     await services.aclose()
+
+
+async def test_the_close_out_uses_the_week_lists_d_and_the_sync_already_found(
+        call_world: World, make_call_services: Callable[..., Any]) -> None:
+    world = call_world
+    services = make_call_services()
+    boards = services.boards
+    board = (await boards.refresh(ACME.board_id)).board
+    export = next(c for c in board.cards if c.id == world.cards["export"])
+    assert (await boards.done(export, None)).ok  # makes Acme's "Done 2026-W48"
+    update = await boards.refresh(ACME.board_id)
+    assert all(o.ok for o in await boards.run_jobs(update.jobs))  # the sync makes the epics board's
+    asked = len(world.trello_server.requests("GET", r"/lists$"))
+    report = await services.call.close_week(W48)
+    assert report.outcome is not None and report.outcome.ok
+    assert len(world.trello_server.requests("GET", r"/lists$")) == asked  # neither board's lists read again
+    assert world.list_of(world.cards["spike"]) == DONE
+    assert "Acme Ltd: Spike: PDF export" in [c["name"] for c in world.trello.cards_on(EPICS, DONE)]
+    assert len(lists_named(world, ACME.board_id, DONE)) == 1 and len(lists_named(world, EPICS, DONE)) == 1
+    await services.aclose()

@@ -182,7 +182,6 @@ class WeekCloseHandler(Action[WeekClose]):
     def __init__(self, closeout: CloseOut) -> None:
         self.closeout = closeout
         self.context = closeout.context
-        self._lists: dict[tuple[str, str], str] = {}  # (board id, list name) -> id, made or found this run
 
     def steps(self, p: WeekClose) -> Sequence[Step[WeekClose]]:
         return [*(Step(f"card:{c.card_id}", self._mover(c)) for c in p.cards), Step("handover", self.handover)]
@@ -193,16 +192,10 @@ class WeekCloseHandler(Action[WeekClose]):
     def confirm(self, p: WeekClose, done: StepResults) -> str:
         return f"Closed {p.week}: {len(p.cards)} card(s) moved to “{p.done_name}”."
 
-    async def _list(self, trello: TrelloClient, board_id: str, name: str) -> str:
-        key = (board_id, name)
-        if key not in self._lists:
-            self._lists[key] = await self.closeout.boards.ensure_list(trello, board_id, name)
-        return self._lists[key]
-
     def _mover(self, card: ClosingCard) -> StepFn[WeekClose]:
         async def move(p: WeekClose, done: StepResults) -> CardClosed:
             trello = await self.context.trello()
-            target = await self._list(trello, card.board_id, p.done_name)
+            target = await self.closeout.boards.known_list(trello, card.board_id, p.done_name)
             # Only ``idList`` is written (no position): a card already there is not touched again.
             await trello.move_card(card.card_id, target, None)
             return CardClosed(target, await self._copy_follows(trello, p, card))
@@ -217,7 +210,7 @@ class WeekCloseHandler(Action[WeekClose]):
         live = [c for c in await boards._copies(trello, epics_id, card.link) if not c.closed]
         if not live:
             return None
-        target = await self._list(trello, epics_id, p.done_name)
+        target = await boards.known_list(trello, epics_id, p.done_name)
         keeper = choose_keeper(live, target, want_done=True)
         if keeper.list_id != target:
             await trello.move_card(keeper.id, target, "top")
