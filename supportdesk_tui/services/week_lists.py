@@ -64,7 +64,7 @@ class WeekLists:
         remembered for :meth:`known_list`.
         """
         wanted = name.strip().casefold()
-        found = next((lst.id for lst in await trello.board_lists(board_id) if lst.name.strip().casefold() == wanted),
+        found = next((lst.id for lst in await trello.open_lists(board_id) if lst.name.strip().casefold() == wanted),
                      None)
         if found is None:
             made = await ambiguous_write(f"making the list “{name}”",
