@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from supportdesk_tui.domain.boards import Board
 from supportdesk_tui.domain.cadence import is_week_pattern, week_list_name
@@ -46,7 +45,7 @@ class WeekLists:
 
     def this_week(self) -> IsoWeek:
         """The current ISO week in the team's zone (``sla.timezone``)."""
-        return IsoWeek.of(self.context.clock.now().astimezone(ZoneInfo(self.context.settings.sla.timezone)).date())
+        return IsoWeek.of(self.context.today())
 
     def done_name(self, week: IsoWeek | None = None) -> str:
         """The Done list's name for ``week`` (this week by default); a plain name is the same every week."""

@@ -17,6 +17,7 @@ from supportdesk_tui.services.planning.actions import CONFIRM_KIND, due_instant,
 from tests.support import NOW
 
 if TYPE_CHECKING:
+    from supportdesk_tui.domain.clock import FixedClock
     from tests.planning.fixtures import TrelloEnv
 
 W48 = IsoWeek(2026, 48)  # the week of NOW (Wed 25 Nov 2026)
@@ -84,6 +85,20 @@ async def test_pool_ignores_copies_in_done_and_sources_that_left_up_next(service
     assert card["id"] not in ids
     done_copies = {c["id"] for c in trello.fake.cards_on(SUPPORT_EPICS_BOARD_ID, "Done")}
     assert not done_copies & ids
+
+
+# ---------------------------------------------------------------------------------------------- today
+async def test_every_service_takes_today_from_the_team_zone_on_the_context(make_services: Callable[..., Services],
+                                                                          clock: FixedClock) -> None:
+    clock.set(datetime(2026, 11, 29, 12, 0, tzinfo=UTC))  # Sunday noon in UTC: Monday 01:00 in Auckland
+    services = make_services(sla={"target_hours": 48, "warn_hours": [12, 4], "timezone": "Pacific/Auckland"},
+                             trello={"support_epics_board": SUPPORT_EPICS_BOARD_ID,
+                                     "lists": {"done": "Done {week}"}})
+    monday = date(2026, 11, 30)
+    assert services.context.today() == monday and services.context.zone().key == "Pacific/Auckland"
+    assert services.planning.today() == monday and services.planning.this_week() == W48.next()
+    assert services.call.agendas.today() == monday
+    assert services.boards.this_week() == W48.next() and services.boards.done_name() == "Done 2026-W49"
 
 
 # ----------------------------------------------------------------------------------------------- weeks

@@ -83,10 +83,10 @@ class CloseOut:
 
     async def close(self, week: IsoWeek | None = None) -> CloseReport:
         """Close ``week`` (this week by default): move, hand over, report."""
-        week = week or IsoWeek.of(self.agenda.today())
+        week = week or IsoWeek.of(self.context.today())
         await self.context.journal.resume()  # a close-out cut short is finished before the boards are read
         trello = await self.context.trello()
-        start = datetime.combine(week.monday, time(0), tzinfo=self.agenda.zone()).astimezone(UTC)
+        start = datetime.combine(week.monday, time(0), tzinfo=self.context.zone()).astimezone(UTC)
         cards, boards, problems = await self._cards(trello, start)
         handover = render_handover(await self._handover(week.next(), boards))
         plan_card = await self._plan_card(trello, week.next(), problems)
