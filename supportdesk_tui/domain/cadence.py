@@ -18,6 +18,7 @@ import string
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from supportdesk_tui.domain.boards import Board
 from supportdesk_tui.domain.planning import DAY_NAMES, MONTH_NAMES, IsoWeek
 
 ANCHOR = date(2024, 1, 1)  # a Monday
@@ -125,6 +126,13 @@ def matches_week_pattern(pattern: str, name: str) -> bool:
         last = match.end()
     parts.append(re.escape(pattern[last:]))
     return re.fullmatch("".join(parts), name.strip(), flags=re.IGNORECASE) is not None
+
+
+def lists_named_by(board: Board, patterns: Iterable[str]) -> set[str]:
+    """Ids of the board's lists that any of ``patterns`` names, for any week (``Done {week}`` names
+    ``Done 2026-W47`` and ``Done 2026-W48`` alike; a plain name names only its own list)."""
+    patterns = tuple(patterns)
+    return {lst.id for lst in board.lists if any(matches_week_pattern(p, lst.name) for p in patterns)}
 
 
 def week_list_name(pattern: str, week: IsoWeek) -> str:

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from supportdesk_tui.config import ListNames
 from supportdesk_tui.domain.boards import Board, Card
+from supportdesk_tui.domain.cadence import lists_named_by
 from supportdesk_tui.domain.customers import Customer
 from supportdesk_tui.domain.epics import marker_of, short_link
 from supportdesk_tui.domain.impediments import is_blocked
@@ -34,18 +35,19 @@ def build_pool(customers: Sequence[Customer], boards: Mapping[str, Board], epics
     """The pool from loaded boards (``boards`` by customer name; a missing one failed to load).
 
     Every customer card in Up next is offered once. Where the Support Epics board has a copy of it
-    (not in Done), the copy is offered instead, with the customer's card as its source, because
+    (not finished: in Recently Completed or a Done list, any week's when ``lists.done`` is a week
+    pattern), the copy is offered instead, with the customer's card as its source, because
     publishing then updates both. Epic copies in the epics board's Up next whose source card is on
     no loaded board (its board failed to load) are offered too, by the "Customer: " name prefix.
     """
     copies: dict[str, Card] = {}
     epic_up_next: list[Card] = []
     if epics is not None:
-        done = epics.list_named(lists.done)
+        finished = lists_named_by(epics, (lists.completed, lists.done))
         up = epics.list_named(lists.up_next)
         for card in epics.cards:
             link = marker_of(card)
-            if card.closed or link is None or (done is not None and card.list_id == done.id):
+            if card.closed or link is None or card.list_id in finished:
                 continue
             copies.setdefault(link, card)
             if up is not None and card.list_id == up.id:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from supportdesk_tui.domain.boards import Board, Member
+from supportdesk_tui.domain.cadence import lists_named_by
 from supportdesk_tui.domain.planning_grid import Plan
 from supportdesk_tui.domain.planning_totals import ItemTotal
 from supportdesk_tui.domain.planning_week import DAY_NAMES, IsoWeek, format_half_days
@@ -217,12 +218,13 @@ def member_sightings(boards: Mapping[str, Board], people: Iterable[str], finishe
                      ) -> dict[str, list[tuple[str, IsoWeek]]]:
     """Per customer (``boards`` by customer name): who of ``people`` is a member of a finished card, and
     the week of its last activity. Only lists in ``finished`` count: a member of an Up next card has not
-    worked on it yet. Only the team's own people count: customers' staff are members of their boards too."""
+    worked on it yet. A name in ``finished`` may be a week pattern (``Done {week}``): every week's list counts.
+    Only the team's own people count: customers' staff are members of their boards too."""
     names = {p.casefold(): p for p in people}
-    done = {n.casefold() for n in finished}
+    finished = tuple(finished)
     out: dict[str, list[tuple[str, IsoWeek]]] = {}
     for customer, board in boards.items():
-        lists = {bl.id for bl in board.lists if bl.name.casefold() in done}
+        lists = lists_named_by(board, finished)
         for card in board.cards:
             if card.list_id not in lists or card.last_activity is None:
                 continue

@@ -112,7 +112,7 @@ class BoardsService(WeekLists):
         self._boards: dict[str, _Cached] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._labels: dict[str, str] = {}  # customer name -> label id on the epics board
-        self._made_lists: dict[str, str] = {}  # "board id:list name" -> id of a week's list made by this run
+        self._made_lists: dict[tuple[str, str], str] = {}  # week lists found or made by this run (WeekLists)
         for handler in (MoveHandler(self), DoneHandler(self), CopyHandler(self), ToDoneHandler(self),
                         DedupeHandler(self), OrphanHandler(self)):
             context.journal.register(handler)
@@ -271,10 +271,7 @@ class BoardsService(WeekLists):
         lists = self.lists
         target, done = board.list_named(lists.epics_target), board.list_named(lists.epics_done)
         if target is not None and done is None and self.done_per_week:
-            key = f"{board.id}:{lists.epics_done}"
-            done_id = self._made_lists.get(key) or await self.ensure_list(trello, board.id, lists.epics_done)
-            self._made_lists[key] = done_id
-            return board.id, target.id, done_id
+            return board.id, target.id, await self.known_list(trello, board.id, lists.epics_done)
         if target is None or done is None:
             raise StepFailed(f"the Support Epics board needs lists “{lists.epics_target}” and "
                              f"“{lists.epics_done}”")

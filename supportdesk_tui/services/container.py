@@ -106,7 +106,7 @@ class Services:
         if self._call is None:
             from supportdesk_tui.services.call import CallService
 
-            self._call = CallService(self.context, self.boards)
+            self._call = CallService(self.context, self.boards, self.triage_marks)
         return self._call
 
     @property

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from supportdesk_tui.domain.boards import Board
 from supportdesk_tui.domain.cadence import is_week_pattern, week_list_name
@@ -31,6 +30,7 @@ class WeekLists:
     context: ServiceContext
     _names: ListNames
     _boards: dict[str, Any]  # the service's board cache (a board reloads after a list is made on it)
+    _made_lists: dict[tuple[str, str], str]  # (board id, folded list name) -> id, found or made by this run
 
     def cached(self, board_id: str) -> Board | None:
         raise NotImplementedError
@@ -45,7 +45,7 @@ class WeekLists:
 
     def this_week(self) -> IsoWeek:
         """The current ISO week in the team's zone (``sla.timezone``)."""
-        return IsoWeek.of(self.context.clock.now().astimezone(ZoneInfo(self.context.settings.sla.timezone)).date())
+        return IsoWeek.of(self.context.today())
 
     def done_name(self, week: IsoWeek | None = None) -> str:
         """The Done list's name for ``week`` (this week by default); a plain name is the same every week."""
@@ -59,17 +59,28 @@ class WeekLists:
         """The id of the board's open list called ``name``, made at the right end of the board if missing.
 
         Looks at the board's lists afresh before creating, so a retry after a lost answer (or another
-        copy of the app that made it meanwhile) finds it instead of making a second one.
+        copy of the app that made it meanwhile) finds it instead of making a second one. The answer is
+        remembered for :meth:`known_list`.
         """
-        for lst in await trello.board_lists(board_id):
-            if lst.name.strip().casefold() == name.strip().casefold():
-                return lst.id
-        made = await ambiguous_write(f"making the list “{name}”", trello.create_list(board_id, name, pos="bottom"))
-        hit = self._boards.get(board_id)
-        if hit is not None:  # the cached board gains the list; its cards stay as they were, so the next poll
-            # still sees the card's move (Up next -> Done) and turns it into Support Epics sync work
-            self._boards[board_id] = replace(hit, board=replace(hit.board, lists=(*hit.board.lists, made)))
-        return made.id
+        wanted = name.strip().casefold()
+        found = next((lst.id for lst in await trello.open_lists(board_id) if lst.name.strip().casefold() == wanted),
+                     None)
+        if found is None:
+            made = await ambiguous_write(f"making the list “{name}”",
+                                         trello.create_list(board_id, name, pos="bottom"))
+            hit = self._boards.get(board_id)
+            if hit is not None:  # the cached board gains the list; its cards stay as they were, so the next poll
+                # still sees the card's move (Up next -> Done) and turns it into Support Epics sync work
+                self._boards[board_id] = replace(hit, board=replace(hit.board, lists=(*hit.board.lists, made)))
+            found = made.id
+        self._made_lists[(board_id, wanted)] = found
+        return found
+
+    async def known_list(self, trello: TrelloClient, board_id: str, name: str) -> str:
+        """:meth:`ensure_list`, asked of Trello once per board and name in this run: the week's Done list
+        that the sync, the close-out and ``d`` find or make is looked up once for all of them."""
+        known = self._made_lists.get((board_id, name.strip().casefold()))
+        return known if known is not None else await self.ensure_list(trello, board_id, name)
 
     def done_list(self, board_id: str) -> str:
         """The id of this week's Done list on the board; "" when it is a week's list still to be made."""

@@ -6,11 +6,13 @@ from datetime import date
 
 import pytest
 
+from supportdesk_tui.domain.boards import Board, BoardList
 from supportdesk_tui.domain.cadence import (
     call_date,
     call_words,
     check_week_pattern,
     is_call_week,
+    lists_named_by,
     next_call,
     previous_call,
     week_list_name,
@@ -89,3 +91,12 @@ def test_week_pattern_check(pattern: str, problem: str | None) -> None:
     assert (found is None) == (problem is None)
     if problem:
         assert found is not None and problem in found
+
+
+def test_a_week_pattern_names_every_weeks_list_and_a_plain_name_only_its_own() -> None:
+    names = ["Up next", "Recently Completed", "Done", "Done 2026-W47", " done 2026-w48 ", "Done w/c 16 Nov",
+             "Done 2026-W48 (old)"]
+    board = Board("b", "Board", "", tuple(BoardList(f"l{i}", n, float(i)) for i, n in enumerate(names)), ())
+    assert lists_named_by(board, ["Recently Completed", "Done {week}"]) == {"l1", "l3", "l4"}
+    assert lists_named_by(board, ["Done w/c {monday:%d %b}"]) == {"l5"}
+    assert lists_named_by(board, ["Done"]) == {"l2"}

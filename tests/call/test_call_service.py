@@ -4,6 +4,7 @@ confirmations as their own tickets (a dropped answer, a customer with no contact
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from supportdesk_tui.domain.journal import JournalStatus
@@ -11,6 +12,8 @@ from supportdesk_tui.domain.planning import IsoWeek
 from supportdesk_tui.services.call import confirmation_subject
 from tests.boards.fixtures import ACME, BLUEBIRD, EPICS, World
 from tests.call import fixtures as call_fixtures
+from tests.call.fixtures import PLAN_CARD
+from tests.support import NOW
 
 world = call_fixtures.world
 call_world = call_fixtures.call_world
@@ -72,6 +75,33 @@ async def test_close_out_without_next_weeks_plan_card_prints_the_handover_only(
     assert report.outcome is not None and report.outcome.ok and report.plan_card == ""
     assert "“Support plan 2026-W49”) does not exist" in report.summary()
     assert report.handover.startswith("**Triage handover for 2026-W49**")
+    await services.aclose()
+
+
+async def test_the_handover_goes_on_the_older_of_two_twin_plan_cards(
+        call_world: World, make_call_services: Callable[..., Any]) -> None:
+    world = call_world
+    twin = world.trello.add_card(EPICS, "Support plans", PLAN_CARD, desc="Made again by hand.")
+    world.trello.move_card_as_other_person(twin, "Support plans", pos="top")  # the newer card shows first
+    services = make_call_services()
+    report = await services.call.close_week(W48)
+    assert report.plan_card == world.cards["plan"]  # the card the plan of record reads (the older)
+    assert any("Triage handover for 2026-W49" in t for t in world.trello.comments_on(world.cards["plan"]))
+    assert world.trello.comments_on(twin) == []
+    await services.aclose()
+
+
+async def test_the_handover_rounds_a_timebox_up_as_the_inbox_does_from_the_shared_marks(
+        call_world: World, make_call_services: Callable[..., Any]) -> None:
+    services = make_call_services()
+    await services.load_triage_marks()
+    # 30 min 30 s left: the Inbox's row says "fixing 0:31", and so does the handover.
+    services.triage_marks.start_timebox(4711, NOW - timedelta(minutes=89, seconds=30), 2)
+    services.triage_marks.start_timebox(4712, NOW - timedelta(hours=3), 2)
+    assert services.call.closeout.marks is services.triage_marks
+    report = await services.call.close_week(W48)
+    assert "#4711: 0:31 left" in report.handover and "#4712: timebox over" in report.handover
+    assert services.row_mark(4711, NOW) == "fixing 0:31"
     await services.aclose()
 
 
@@ -156,4 +186,24 @@ async def test_d_makes_the_weeks_done_list_once_at_the_right_end(call_world: Wor
     world.trello_server.fail_next("POST", r"/lists$", action="drop_after")  # made, but the answer is lost
     assert (await boards.done(seatmap, None)).ok and world.list_of(seatmap.id) == DONE
     assert len(lists_named(world, BLUEBIRD.board_id, DONE)) == 1
+    await services.aclose()
+
+
+async def test_the_close_out_uses_the_week_lists_d_and_the_sync_already_found(
+        call_world: World, make_call_services: Callable[..., Any]) -> None:
+    world = call_world
+    services = make_call_services()
+    boards = services.boards
+    board = (await boards.refresh(ACME.board_id)).board
+    export = next(c for c in board.cards if c.id == world.cards["export"])
+    assert (await boards.done(export, None)).ok  # makes Acme's "Done 2026-W48"
+    update = await boards.refresh(ACME.board_id)
+    assert all(o.ok for o in await boards.run_jobs(update.jobs))  # the sync makes the epics board's
+    asked = len(world.trello_server.requests("GET", r"/lists$"))
+    report = await services.call.close_week(W48)
+    assert report.outcome is not None and report.outcome.ok
+    assert len(world.trello_server.requests("GET", r"/lists$")) == asked  # neither board's lists read again
+    assert world.list_of(world.cards["spike"]) == DONE
+    assert "Acme Ltd: Spike: PDF export" in [c["name"] for c in world.trello.cards_on(EPICS, DONE)]
+    assert len(lists_named(world, ACME.board_id, DONE)) == 1 and len(lists_named(world, EPICS, DONE)) == 1
     await services.aclose()

@@ -26,7 +26,7 @@ from supportdesk_tui.clients.retry import NotSentError, RetryPolicy
 from supportdesk_tui.clients.trello.facade import TrelloClient, WriteOutcomeUnknownError
 from supportdesk_tui.clients.trello.session import RebasingSession, RequestBudget
 from supportdesk_tui.domain.clock import FixedClock
-from supportdesk_tui.fakes.base import FakeServer
+from supportdesk_tui.fakes.base import FakeServer, Request, Response
 from supportdesk_tui.fakes.trello.server import TrelloFake, start_trello_fake
 
 KEY = "k3y-a1b2c3d4e5f6"
@@ -150,6 +150,30 @@ async def test_each_auth_mode_puts_credentials_where_py_trello_does(mode: str, s
         assert (req.query["key"], req.query["token"]) == (KEY, TOKEN)
         assert "authorization" not in req.headers
     assert req.body == b""  # a GET body would earn Trello's 403
+
+
+async def test_lists_are_made_and_read_through_the_shared_list_parser(client: TrelloClient, fake: TrelloFake) -> None:
+    fake.add_list(BOARD, "Done 2025-W09", closed=True)
+    made = await client.create_list(BOARD, "Done 2025-W10")
+    lists = await client.open_lists(BOARD)
+    assert [lst.name for lst in lists] == ["New Issues", "Up next", "Done", "Done 2025-W10"]  # no archived list
+    assert lists[-1] == made and not made.closed
+
+
+async def test_board_members_come_through_the_shared_member_parser(client: TrelloClient, server: FakeServer,
+                                                                   fake: TrelloFake) -> None:
+    members = await client.board_members(BOARD)
+    assert {(m.username, m.initials) for m in members} >= {("ben", "B"), ("chloe", "C")}
+
+    def one_member_without_an_id(req: Request) -> Response:
+        answer = fake.handle(req)
+        if not req.path.endswith("/members"):
+            return answer
+        return Response.json([*json.loads(answer.body), {"username": "ghost"}])
+
+    server.handler = one_member_without_an_id
+    with pytest.raises(BadPayloadError):  # as for every other answer of the wrong shape, not a shorter team
+        await client.board_members(BOARD)
 
 
 async def test_list_boards(client: TrelloClient) -> None:

@@ -17,6 +17,7 @@ from supportdesk_tui.services.planning.actions import CONFIRM_KIND, due_instant,
 from tests.support import NOW
 
 if TYPE_CHECKING:
+    from supportdesk_tui.domain.clock import FixedClock
     from tests.planning.fixtures import TrelloEnv
 
 W48 = IsoWeek(2026, 48)  # the week of NOW (Wed 25 Nov 2026)
@@ -84,6 +85,45 @@ async def test_pool_ignores_copies_in_done_and_sources_that_left_up_next(service
     assert card["id"] not in ids
     done_copies = {c["id"] for c in trello.fake.cards_on(SUPPORT_EPICS_BOARD_ID, "Done")}
     assert not done_copies & ids
+
+
+# ---------------------------------------------------------------------------------------------- today
+async def test_every_service_takes_today_from_the_team_zone_on_the_context(make_services: Callable[..., Services],
+                                                                          clock: FixedClock) -> None:
+    clock.set(datetime(2026, 11, 29, 12, 0, tzinfo=UTC))  # Sunday noon in UTC: Monday 01:00 in Auckland
+    services = make_services(sla={"target_hours": 48, "warn_hours": [12, 4], "timezone": "Pacific/Auckland"},
+                             trello={"support_epics_board": SUPPORT_EPICS_BOARD_ID,
+                                     "lists": {"done": "Done {week}"}})
+    monday = date(2026, 11, 30)
+    assert services.context.today() == monday and services.context.zone().key == "Pacific/Auckland"
+    assert services.planning.today() == monday and services.planning.this_week() == W48.next()
+    assert services.call.agendas.today() == monday
+    assert services.boards.this_week() == W48.next() and services.boards.done_name() == "Done 2026-W49"
+
+
+async def test_with_a_week_pattern_copies_in_any_weeks_done_list_are_finished(make_services: Callable[..., Services],
+                                                                               trello: TrelloEnv) -> None:
+    services = make_services(trello={"support_epics_board": SUPPORT_EPICS_BOARD_ID,
+                                     "lists": {"done": "Done {week}"}})
+    epics = {source_of(c["desc"]): c for c in trello.fake.cards_on(SUPPORT_EPICS_BOARD_ID, "Up next")}
+    (customer, card), (_, other) = [(c, card) for c in DEMO_CUSTOMERS for card in trello.fake.cards_on(c.board_id,
+                                                                                                       "Up next")
+                                    if card["shortLink"] in epics][:2]
+    copy, other_copy = epics[card["shortLink"]], epics[other["shortLink"]]
+    trello.fake.add_list(SUPPORT_EPICS_BOARD_ID, "Done 2026-W47")  # last week's Done list, named by the pattern
+    trello.fake.move_card_as_other_person(copy["id"], "Done 2026-W47")  # finished there; the card came back
+    trello.fake.add_list(SUPPORT_EPICS_BOARD_ID, "Recently Completed")
+    trello.fake.move_card_as_other_person(other_copy["id"], "Recently Completed")  # finished too
+    trello.fake.add_list(customer.board_id, "Done 2026-W46")
+    trello.fake.add_card(customer.board_id, "Done 2026-W46", "Older work", members=["ana"],
+                         created=NOW - timedelta(days=15))
+    pool = await services.planning.load_pool()
+    for source in (card, other):
+        (item,) = [i for i in pool.items if source["id"] in (i.card_id, i.source_card_id)]
+        assert (item.card_id, item.source_card_id) == (source["id"], None)  # itself, not its finished copy
+    assert not {copy["id"], other_copy["id"]} & {i.card_id for i in pool.items}
+    known = dict((await services.planning.knowledge(W48)).known_by(customer.name, W48))
+    assert known.get("ana") == 2  # a member of a card finished in an older week's Done list
 
 
 # ----------------------------------------------------------------------------------------------- weeks

@@ -25,6 +25,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
@@ -191,16 +192,11 @@ class TrelloClient(PlanListCalls, ActivityCalls):
 
     async def board_members(self, board_id: str) -> tuple[Member, ...]:
         """The board's members (username and full name), for ``init``'s team guess."""
-        path = f"/boards/{checked_id(board_id, 'board id')}/members"
+        path, query = f"/boards/{checked_id(board_id, 'board id')}/members", {"fields": parse.MEMBER_FIELDS}
 
         def job() -> tuple[Member, ...]:
-            data = self._fetch("GET", path, {"fields": "username,fullName"})
-            if not isinstance(data, list):
-                raise parse.PayloadShapeError("members answer is not a list")
-            return tuple(Member(str(m["id"]), displayable(str(m["username"])),
-                                displayable(str(m.get("fullName") or "")))
-                         for m in data if isinstance(m, Mapping) and isinstance(m.get("id"), str)
-                         and isinstance(m.get("username"), str))
+            members = (parse.parse_member(m) for m in parse.json_array(self._fetch("GET", path, query), "members"))
+            return tuple(m for m in members if m.username)  # a member without a username cannot be guessed from
 
         return await self._call("board_members", job, idempotent=True)
 
@@ -255,20 +251,6 @@ class TrelloClient(PlanListCalls, ActivityCalls):
             return [(str(a["id"]), parse.comment_text(a)) for a in actions]
 
         return await self._call("list_comments", job, idempotent=True)
-
-    async def board_lists(self, board_id: str) -> tuple[BoardList, ...]:
-        """The board's open lists, read afresh (what a "look before creating a list" needs)."""
-        path = f"/boards/{checked_id(board_id, 'board id')}/lists"
-
-        def job() -> tuple[BoardList, ...]:
-            data = self._fetch("GET", path, {"filter": "open", "fields": "name,closed,pos", "cards": "none"})
-            if not isinstance(data, list):
-                raise parse.PayloadShapeError("lists answer is not a list")
-            return tuple(BoardList(str(x["id"]), displayable(str(x.get("name") or "")), float(x.get("pos") or 0))
-                         for x in data if isinstance(x, Mapping) and isinstance(x.get("id"), str)
-                         and not x.get("closed"))
-
-        return await self._call("board_lists", job, idempotent=True)
 
     async def list_arrivals(self, board_id: str, limit: int = 1000) -> list[Mapping[str, Any]]:
         """The board's newest actions that put a card in a list (created, copied or moved there).
@@ -383,10 +365,8 @@ class TrelloClient(PlanListCalls, ActivityCalls):
         body = {"name": name, "idBoard": checked_id(board_id, "board id"), "pos": checked_pos(pos)}
 
         def job() -> BoardList:
-            data = self._fetch("POST", "/lists", None, body)
-            if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
-                raise parse.PayloadShapeError("list answer without an id")
-            return BoardList(str(data["id"]), displayable(str(data.get("name") or name)), float(data.get("pos") or 0))
+            made = parse.parse_list(self._fetch("POST", "/lists", None, body))
+            return made if made.name else replace(made, name=displayable(name))  # the name asked for, if not echoed
 
         return await self._call("create_list", job, idempotent=False)
 

@@ -97,6 +97,13 @@ def _items(value: Any, what: str) -> list[Any]:
     return value
 
 
+def json_array(value: Any, what: str) -> list[Any]:
+    """A top-level answer that must be a JSON array (a board's lists, a list's cards, a board's members)."""
+    if not isinstance(value, list):
+        raise PayloadShapeError(f"expected a JSON array of {what}, got {type(value).__name__}")
+    return value
+
+
 def _str(obj: Mapping[str, Any], key: str, what: str, *, default: str | None = None) -> str:
     value = obj.get(key, default)
     if value is None and default is not None:

@@ -1,4 +1,5 @@
-"""The facade's calls for the plan of record: a board's lists, one list's cards, one card, archiving a list.
+"""The facade's list calls: a board's open lists (the one reader of them), one list's cards, one card,
+archiving a list. The plan of record uses them all; the week's Done lists look before they are made.
 
 A mixin of :class:`~supportdesk_tui.clients.trello.facade.TrelloClient` (kept apart so the facade stays
 small): every call goes through the facade's worker thread, retry rules and error mapping.
@@ -32,18 +33,25 @@ class PlanListCalls:
         def _card(self, data: Any) -> Card: ...
 
     async def open_lists(self, board_id: str) -> list[BoardList]:
-        """The board's open lists (names and positions only, no cards): one small request."""
+        """The board's open lists (names and positions only, no cards), read afresh: one small request. What
+        a "look before creating a list" needs, and the plan of record's list of plans."""
         path = f"/boards/{checked_id(board_id, 'board id')}/lists"
         query = {"filter": "open", "fields": parse.LIST_FIELDS, "cards": "none"}
-        return await self._call("open_lists", lambda: [parse.parse_list(i) for i in _array(self._fetch("GET", path,
-                                                                                                      query))],
-                                idempotent=True)
+
+        def job() -> list[BoardList]:
+            lists = (parse.parse_list(i) for i in parse.json_array(self._fetch("GET", path, query), "lists"))
+            return [lst for lst in lists if not lst.closed]
+
+        return await self._call("open_lists", job, idempotent=True)
 
     async def list_cards(self, list_id: str) -> list[Card]:
         """Every card of one list, archived ones too, with its description and last activity: one request."""
         path, query = f"/lists/{checked_id(list_id, 'list id')}/cards", {"filter": "all", "fields": PLAN_CARD_FIELDS}
-        return await self._call("list_cards", lambda: [self._card(i) for i in _array(self._fetch("GET", path, query))],
-                                idempotent=True)
+
+        def job() -> list[Card]:
+            return [self._card(i) for i in parse.json_array(self._fetch("GET", path, query), "cards")]
+
+        return await self._call("list_cards", job, idempotent=True)
 
     async def get_card(self, card_id: str) -> Card:
         """One card with its description, list, archived flag and last activity: one request."""
@@ -57,8 +65,3 @@ class PlanListCalls:
         return await self._call("archive_list", lambda: parse.parse_list(self._fetch("PUT", path, None, body)),
                                 idempotent=True)
 
-
-def _array(data: Any) -> list[Any]:
-    if not isinstance(data, list):
-        raise parse.PayloadShapeError("expected a JSON array")
-    return data

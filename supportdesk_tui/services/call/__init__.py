@@ -19,13 +19,14 @@ from supportdesk_tui.services.context import ServiceContext
 
 if TYPE_CHECKING:
     from supportdesk_tui.services.boards import BoardsService
+    from supportdesk_tui.services.triage.marks import TriageMarks
 
 
 class CallService:
-    def __init__(self, context: ServiceContext, boards: BoardsService) -> None:
+    def __init__(self, context: ServiceContext, boards: BoardsService, marks: TriageMarks) -> None:
         self.context = context
         self.agendas = AgendaService(context)
-        self.closeout = CloseOut(self.agendas, boards)
+        self.closeout = CloseOut(self.agendas, boards, marks)
         self.confirmations = ConfirmationTickets(self.agendas)
 
     def cadence_words(self, customer: Customer) -> str:

@@ -51,10 +51,10 @@ class AgendaService:
 
     # --- small helpers shared with the close-out and the confirmations -----------------------------
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.settings.sla.timezone)
+        return self.context.zone()
 
     def today(self) -> date:
-        return self.context.clock.now().astimezone(self.zone()).date()
+        return self.context.today()
 
     def customer(self, name: str) -> Customer:
         wanted = name.strip().casefold()

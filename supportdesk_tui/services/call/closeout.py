@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from supportdesk_tui.clients.errors import ApiError
@@ -28,9 +28,11 @@ from supportdesk_tui.domain.call import Handover, cards_to_close, is_handover, l
 from supportdesk_tui.domain.epics import choose_keeper, short_link
 from supportdesk_tui.domain.impediments import is_blocked, is_blocked_label
 from supportdesk_tui.domain.journal import JournalStatus
+from supportdesk_tui.domain.plan_cards import scan_plan_cards
 from supportdesk_tui.domain.plan_record import card_name
 from supportdesk_tui.domain.planning import IsoWeek
 from supportdesk_tui.domain.sla import SlaStatus, clock_for
+from supportdesk_tui.domain.triage_text import format_timebox
 from supportdesk_tui.services.call.agenda import AgendaService
 from supportdesk_tui.services.journal import Action, Outcome, Step, StepFn, StepResults, ambiguous_write
 from supportdesk_tui.services.week_lists import BoardsError
@@ -38,6 +40,7 @@ from supportdesk_tui.services.week_lists import BoardsError
 if TYPE_CHECKING:
     from supportdesk_tui.clients.trello.facade import TrelloClient
     from supportdesk_tui.services.boards import BoardsService
+    from supportdesk_tui.services.triage.marks import TriageMarks
 
 @dataclass(frozen=True, slots=True)
 class CloseReport:
@@ -69,9 +72,10 @@ class CloseReport:
 
 
 class CloseOut:
-    def __init__(self, agenda: AgendaService, boards: BoardsService) -> None:
+    def __init__(self, agenda: AgendaService, boards: BoardsService, marks: TriageMarks) -> None:
         self.agenda = agenda
         self.boards = boards
+        self.marks = marks  # the app's one set of triage marks (the Inbox's timeboxes), not a second reader
         self.context = agenda.context
         self.settings = agenda.settings
         self.handler = WeekCloseHandler(self)
@@ -79,10 +83,10 @@ class CloseOut:
 
     async def close(self, week: IsoWeek | None = None) -> CloseReport:
         """Close ``week`` (this week by default): move, hand over, report."""
-        week = week or IsoWeek.of(self.agenda.today())
+        week = week or IsoWeek.of(self.context.today())
         await self.context.journal.resume()  # a close-out cut short is finished before the boards are read
         trello = await self.context.trello()
-        start = datetime.combine(week.monday, time(0), tzinfo=self.agenda.zone()).astimezone(UTC)
+        start = datetime.combine(week.monday, time(0), tzinfo=self.context.zone()).astimezone(UTC)
         cards, boards, problems = await self._cards(trello, start)
         handover = render_handover(await self._handover(week.next(), boards))
         plan_card = await self._plan_card(trello, week.next(), problems)
@@ -120,21 +124,18 @@ class CloseOut:
         return cards, boards, problems
 
     async def _plan_card(self, trello: TrelloClient, week: IsoWeek, problems: list[str]) -> str:
-        """Next week's plan card on the Support Epics board (in ``lists.plans``), by its name."""
+        """Next week's plan card on the Support Epics board (in ``lists.plans``), read as the plan of record
+        reads it: of two twin cards for the week, the older one."""
         epics_id = self.settings.trello.support_epics_board
         if not epics_id:
             problems.append("No Support Epics board is configured ([trello] support_epics_board).")
             return ""
         board = await trello.load_board(epics_id)
         plans = board.list_named(self.settings.trello.lists.plans)
-        wanted = card_name(week).casefold()
-        card = next((c for c in board.cards if not c.closed and c.name.strip().casefold() == wanted
-                     and (plans is None or c.list_id == plans.id)), None)
-        return card.id if card else ""
+        found = scan_plan_cards(c for c in board.cards if plans is None or c.list_id == plans.id).get(week)
+        return found.card.id if found is not None and not found.card.closed else ""
 
     async def _handover(self, week: IsoWeek, boards: Sequence[Board]) -> Handover:
-        from supportdesk_tui.services.triage.marks import TriageMarks
-
         now = self.context.clock.now()
         at_risk: list[str] = []
         try:
@@ -148,9 +149,9 @@ class CloseOut:
                                    f"{t.customer_email or 'unknown sender'})")
         except ApiError as exc:
             at_risk.append(f"Groove could not be read ({exc}); look at the Inbox.")
-        marks = TriageMarks(self.context.store)
-        await asyncio.to_thread(marks.load)
-        timeboxes = [f"#{n}: {_left(box.left(now).total_seconds())}" for n, box in sorted(marks.timeboxes.items())]
+        if not self.marks.loaded:  # the command line has no Inbox that read them at start
+            await asyncio.to_thread(self.marks.load)
+        timeboxes = [f"#{n}: {_left(box.left(now))}" for n, box in sorted(self.marks.timeboxes.items())]
         blocked_known = any(is_blocked_label(lb.name) for b in boards for lb in b.labels)
         finished = {self.settings.trello.lists.completed.casefold()}
         impediments = [f"{self.boards.customer_for(b.id) or b.name}: {c.name}" for b in boards for c in b.cards
@@ -168,11 +169,9 @@ class CloseOut:
         return tuple(pair) if pair else ()
 
 
-def _left(seconds: float) -> str:
-    if seconds <= 0:
-        return "timebox over"
-    minutes = int(seconds // 60)
-    return f"{minutes // 60}:{minutes % 60:02d} left"
+def _left(left: timedelta) -> str:
+    """``1:32 left`` as the Inbox's row says ``fixing 1:32`` (the same rounding), or ``timebox over``."""
+    return f"{format_timebox(left)} left" if left.total_seconds() > 0 else "timebox over"
 
 
 class WeekCloseHandler(Action[WeekClose]):
@@ -183,7 +182,6 @@ class WeekCloseHandler(Action[WeekClose]):
     def __init__(self, closeout: CloseOut) -> None:
         self.closeout = closeout
         self.context = closeout.context
-        self._lists: dict[tuple[str, str], str] = {}  # (board id, list name) -> id, made or found this run
 
     def steps(self, p: WeekClose) -> Sequence[Step[WeekClose]]:
         return [*(Step(f"card:{c.card_id}", self._mover(c)) for c in p.cards), Step("handover", self.handover)]
@@ -194,16 +192,10 @@ class WeekCloseHandler(Action[WeekClose]):
     def confirm(self, p: WeekClose, done: StepResults) -> str:
         return f"Closed {p.week}: {len(p.cards)} card(s) moved to “{p.done_name}”."
 
-    async def _list(self, trello: TrelloClient, board_id: str, name: str) -> str:
-        key = (board_id, name)
-        if key not in self._lists:
-            self._lists[key] = await self.closeout.boards.ensure_list(trello, board_id, name)
-        return self._lists[key]
-
     def _mover(self, card: ClosingCard) -> StepFn[WeekClose]:
         async def move(p: WeekClose, done: StepResults) -> CardClosed:
             trello = await self.context.trello()
-            target = await self._list(trello, card.board_id, p.done_name)
+            target = await self.closeout.boards.known_list(trello, card.board_id, p.done_name)
             # Only ``idList`` is written (no position): a card already there is not touched again.
             await trello.move_card(card.card_id, target, None)
             return CardClosed(target, await self._copy_follows(trello, p, card))
@@ -218,7 +210,7 @@ class WeekCloseHandler(Action[WeekClose]):
         live = [c for c in await boards._copies(trello, epics_id, card.link) if not c.closed]
         if not live:
             return None
-        target = await self._list(trello, epics_id, p.done_name)
+        target = await boards.known_list(trello, epics_id, p.done_name)
         keeper = choose_keeper(live, target, want_done=True)
         if keeper.list_id != target:
             await trello.move_card(keeper.id, target, "top")

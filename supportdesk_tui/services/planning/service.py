@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from supportdesk_tui.clients.errors import ApiError
 from supportdesk_tui.domain.actions import PlanPublish, PublishTarget
@@ -133,7 +132,7 @@ class PlanningService:
     # --- weeks ----------------------------------------------------------------------------------
     def today(self) -> date:
         """Today in the team's zone (``sla.timezone``), not the machine's."""
-        return self.context.clock.now().astimezone(ZoneInfo(self.settings.sla.timezone)).date()
+        return self.context.today()
 
     def this_week(self) -> IsoWeek:
         return IsoWeek.of(self.today())
