@@ -18,7 +18,7 @@ import string
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from supportdesk_tui.domain.boards import Board
+from supportdesk_tui.domain.boards import Board, list_key
 from supportdesk_tui.domain.planning import DAY_NAMES, MONTH_NAMES, IsoWeek
 
 ANCHOR = date(2024, 1, 1)  # a Monday
@@ -116,16 +116,17 @@ def check_week_pattern(name: str) -> str | None:
 
 def matches_week_pattern(pattern: str, name: str) -> bool:
     """Whether a list name is some week's list of ``pattern`` (``Done 2026-W47`` for ``Done {week}``);
-    a plain pattern matches only itself. Case and surrounding spaces are forgiven."""
+    a plain pattern matches only itself. Case and spacing are forgiven, as in :func:`list_key`."""
     if not is_week_pattern(pattern):
-        return name.strip().casefold() == pattern.strip().casefold()
+        return list_key(name) == list_key(pattern)
+    pattern = " ".join(pattern.split())
     parts, last = [], 0
     for match in _FIELD_RE.finditer(pattern):
         parts.append(re.escape(pattern[last:match.start()]))
         parts.append(r"\d{4}-W\d{2}" if match[1] == "week" else r".+?")
         last = match.end()
     parts.append(re.escape(pattern[last:]))
-    return re.fullmatch("".join(parts), name.strip(), flags=re.IGNORECASE) is not None
+    return re.fullmatch("".join(parts), " ".join(name.split()), flags=re.IGNORECASE) is not None
 
 
 def lists_named_by(board: Board, patterns: Iterable[str]) -> set[str]:

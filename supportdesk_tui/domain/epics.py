@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from supportdesk_tui.domain.boards import Board, Card
+from supportdesk_tui.domain.boards import Board, Card, list_key
 from supportdesk_tui.domain.cadence import matches_week_pattern
 
 SOURCE_PREFIX = "Source: https://trello.com/c/"
@@ -92,7 +92,7 @@ class SyncLists:
 
     def is_done(self, name: str) -> bool:
         """Whether a list is a Done list: this week's, or (with a week pattern) any week's."""
-        if name.strip().casefold() == self.done.strip().casefold():
+        if list_key(name) == list_key(self.done):
             return True
         return bool(self.done_pattern) and matches_week_pattern(self.done_pattern, name)
 
@@ -227,7 +227,7 @@ def reconcile(sources: Iterable[SourceBoard], epics: Board, lists: SyncLists = S
     """
     epics_done = epics.list_named(lists.epics_done)
     done_id = epics_done.id if epics_done else None
-    done_ids = {lst.id for lst in epics.lists if lst.name.strip().casefold() == lists.epics_done.strip().casefold()
+    done_ids = {lst.id for lst in epics.lists if list_key(lst.name) == list_key(lists.epics_done)
                 or (lists.done_pattern and lists.is_done(lst.name))}  # past weeks' Done lists too
     grouped = copies_by_link(epics)
     place: dict[str, tuple[str, Card, str]] = {}  # link -> (customer, source, "up_next"/"completed"/...)
@@ -284,8 +284,8 @@ def reconcile(sources: Iterable[SourceBoard], epics: Board, lists: SyncLists = S
 
 
 def _folded(wanted: Mapping[str, str], name: str) -> str | None:
-    folded = name.strip().casefold()
-    return next((role for key, role in wanted.items() if key.strip().casefold() == folded), None)
+    folded = list_key(name)
+    return next((role for key, role in wanted.items() if list_key(key) == folded), None)
 
 
 def _sorted(issues: list[EpicsIssue]) -> tuple[EpicsIssue, ...]:

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from fractions import Fraction
 
+from supportdesk_tui.domain.cadence import matches_week_pattern
 from supportdesk_tui.domain.customers import Customer
 from supportdesk_tui.domain.planning import TRIAGE, IsoWeek, Plan, Slot, format_days, format_half_days, plan_totals
 from supportdesk_tui.domain.sla_clock import RESOLVED_BACKLOG, RESOLVED_CLOSED, SlaClock, SlaStatus
@@ -95,15 +96,22 @@ class CardProgress:
 
 def card_progress(card_id: str, events: Iterable[CardEvent], finished_lists: Sequence[str],
                   current_list: str | None = None) -> CardProgress:
-    """What happened to a card since a moment, in words: the last move wins over comments."""
+    """What happened to a card since a moment, in words: the last move wins over comments.
+
+    ``finished_lists`` are list names or week patterns (``Done {week}`` finishes a card in any week's
+    Done list, as :func:`~supportdesk_tui.domain.cadence.matches_week_pattern` reads it).
+    """
     mine = sorted((e for e in events if e.card_id == card_id), key=lambda e: e.at)
     moves = [e for e in mine if e.kind is EventKind.MOVED]
     comments = [e for e in mine if e.kind is EventKind.COMMENTED]
-    finished = {name.casefold() for name in finished_lists}
+
+    def finished(name: str) -> bool:
+        return any(matches_week_pattern(pattern, name) for pattern in finished_lists)
+
     if moves:
         last = moves[-1]
         by = f" by {last.by}" if last.by else ""
-        progress = Progress.FINISHED if last.to_list.casefold() in finished else Progress.MOVED
+        progress = Progress.FINISHED if finished(last.to_list) else Progress.MOVED
         extra = f", {count_of(len(comments), 'comment')}" if comments else ""
         return CardProgress(card_id, progress, f"moved to {last.to_list}{by}{extra}")
     if comments:
@@ -113,7 +121,7 @@ def card_progress(card_id: str, events: Iterable[CardEvent], finished_lists: Seq
         by = f"{last.by}: " if last.by else ""
         return CardProgress(card_id, Progress.COMMENTED, f"commented ({by}{quote})")
     where = f"still in {current_list}" if current_list else "no change"
-    if current_list and current_list.casefold() in finished:
+    if current_list and finished(current_list):
         return CardProgress(card_id, Progress.FINISHED, f"in {current_list}")
     return CardProgress(card_id, Progress.UNTOUCHED, where)
 

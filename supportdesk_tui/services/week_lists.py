@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from supportdesk_tui.domain.boards import Board
+from supportdesk_tui.domain.boards import Board, list_key
 from supportdesk_tui.domain.cadence import is_week_pattern, week_list_name
 from supportdesk_tui.domain.epics import SyncLists
 from supportdesk_tui.domain.planning import IsoWeek
@@ -62,9 +62,8 @@ class WeekLists:
         copy of the app that made it meanwhile) finds it instead of making a second one. The answer is
         remembered for :meth:`known_list`.
         """
-        wanted = name.strip().casefold()
-        found = next((lst.id for lst in await trello.open_lists(board_id) if lst.name.strip().casefold() == wanted),
-                     None)
+        wanted = list_key(name)
+        found = next((lst.id for lst in await trello.open_lists(board_id) if list_key(lst.name) == wanted), None)
         if found is None:
             made = await ambiguous_write(f"making the list “{name}”",
                                          trello.create_list(board_id, name, pos="bottom"))
@@ -79,7 +78,7 @@ class WeekLists:
     async def known_list(self, trello: TrelloClient, board_id: str, name: str) -> str:
         """:meth:`ensure_list`, asked of Trello once per board and name in this run: the week's Done list
         that the sync, the close-out and ``d`` find or make is looked up once for all of them."""
-        known = self._made_lists.get((board_id, name.strip().casefold()))
+        known = self._made_lists.get((board_id, list_key(name)))
         return known if known is not None else await self.ensure_list(trello, board_id, name)
 
     def done_list(self, board_id: str) -> str:

@@ -70,6 +70,20 @@ def test_progress_words_last_move_wins_and_finished_lists_count() -> None:
     assert card_progress("c3", events, FINISHED, "Up next").words == "still in Up next"
 
 
+@pytest.mark.parametrize(("to_list", "progress"), [
+    ("Done 2026-W49", Progress.FINISHED),
+    ("done 2026-w48", Progress.FINISHED),  # last week's Done list, case forgiven
+    ("Recently  Completed", Progress.FINISHED),
+    ("Done", Progress.MOVED),  # with a week pattern, a plain "Done" list is not a Done list
+    ("Up next", Progress.MOVED),
+])
+def test_a_move_to_any_weeks_done_list_finishes_the_card(to_list: str, progress: Progress) -> None:
+    events = [CardEvent("c1", EventKind.MOVED, at(TUE), "ben", to_list=to_list)]
+    assert card_progress("c1", events, ("Recently Completed", "Done {week}")).progress is progress
+    assert (card_progress("c1", (), ("Recently Completed", "Done {week}"), to_list).progress
+            is (Progress.FINISHED if progress is Progress.FINISHED else Progress.UNTOUCHED))
+
+
 def plan_with(*cells: tuple[str, date, WorkItem], developers: tuple[str, ...] = ("ana", "ben", "chloe")) -> Plan:
     plan = Plan.new(W49, developers).with_triage_pair(("ana", "chloe"))
     for dev, day, item in cells:

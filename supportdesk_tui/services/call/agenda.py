@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from supportdesk_tui.clients.errors import ApiError
 from supportdesk_tui.domain.agenda import Agenda, AgendaCard, SlaSince
-from supportdesk_tui.domain.boards import Board, Card
+from supportdesk_tui.domain.boards import Board, Card, list_key
 from supportdesk_tui.domain.cadence import call_words, previous_call, week_list_name
 from supportdesk_tui.domain.call import ListEntry, entered_at, list_entries, sla_since
 from supportdesk_tui.domain.customers import Customer, CustomerDirectory
@@ -130,12 +130,12 @@ class AgendaService:
                   last: IsoWeek) -> list[AgendaCard]:
         """Cards that reached Recently Completed or a Done list (each week's, if per week) since the call."""
         pattern = self.settings.trello.lists.done
-        names = {self.settings.trello.lists.completed.strip().casefold()}
+        names = {list_key(self.settings.trello.lists.completed)}
         week = first
         while week <= last:
-            names.add(week_list_name(pattern, week).strip().casefold())
+            names.add(list_key(week_list_name(pattern, week)))
             week = week.next()
-        list_ids = {lst.id for lst in board.lists if lst.name.strip().casefold() in names}
+        list_ids = {lst.id for lst in board.lists if list_key(lst.name) in names}
         out: list[tuple[datetime, AgendaCard]] = []
         for card in board.cards:
             if card.list_id not in list_ids or card.closed:
