@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from supportdesk_tui.clients.errors import NotFoundError, RateLimitedError, UnavailableError
 from supportdesk_tui.domain.boards import Card
@@ -99,7 +98,7 @@ class RecordWriter:
     def _hhmm(self, when: datetime | None) -> str:
         if when is None:
             return "?"
-        return when.astimezone(ZoneInfo(self.settings.sla.timezone)).strftime("%H:%M")
+        return when.astimezone(self.context.zone()).strftime("%H:%M")
 
     async def _row(self, week: IsoWeek) -> PlanRecordRow:
         row = await asyncio.to_thread(self.context.store.load_plan_record, str(week))

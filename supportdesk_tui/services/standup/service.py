@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from supportdesk_tui.clients.errors import ApiError
 from supportdesk_tui.domain.actions import ImpedimentClear, ImpedimentFlag
@@ -95,7 +94,7 @@ class StandupService:
         return next_working_day(day, self.holidays) if delta > 0 else previous_working_day(day, self.holidays)
 
     def _local(self, day: date, at: time) -> datetime:
-        return local_to_utc(datetime.combine(day, at), ZoneInfo(self.settings.sla.timezone))
+        return local_to_utc(datetime.combine(day, at), self.context.zone())
 
     # --- the whole --------------------------------------------------------------------------------
     async def load(self, day: date | None = None, *, require_plan: bool = False) -> StandupView:
