@@ -176,3 +176,27 @@ async def test_a_crash_between_the_local_save_and_the_trello_write_finishes_on_r
     assert [m for m, _ in writes] == ["POST", "POST"]  # the plans list, then the week's card: once each
     assert len(plan_cards(trello)) == 1
     assert parse_description(plan_cards(trello)[0]["desc"]).plan.cell("ana", MON) == (TRIAGE,)
+
+
+async def test_a_dialog_closing_reads_nothing_coming_back_from_another_mode_checks_the_record(
+        tmp_path: Path, groove: Any, trello: TrelloEnv, clock: FixedClock) -> None:
+    from supportdesk_tui.screens.planning.roster import AddPersonScreen
+    from supportdesk_tui.screens.planning.screen import PlanningScreen
+
+    machines = Machines(tmp_path, groove, trello, clock)
+    async with machines.app("a").run_test(size=SIZE, notifications=True) as pa:
+        await open_planning(pa)
+        await settle(pa)
+        before = len(trello.server.requests())
+        await pa.press("N")
+        await settle(pa)
+        assert isinstance(pa.app.screen, AddPersonScreen)
+        await pa.press("escape")
+        await settle(pa)
+        assert isinstance(pa.app.screen, PlanningScreen)
+        assert len(trello.server.requests()) == before  # a cancelled dialog asks Trello nothing
+        await pa.press("1")
+        await settle(pa)
+        await pa.press("3")
+        await settle(pa)
+        assert len(trello.server.requests()) > before  # back from the Inbox: the plan of record is checked

@@ -92,8 +92,8 @@ class PlanRecordMixin(_Base):
         with contextlib.suppress(ValueError):
             self.service.record.listeners.remove(self._record_event)
 
-    def on_screen_resume(self) -> None:
-        self.check_record()  # to the front: what others saved meanwhile
+    def back_in_front(self) -> None:
+        self.check_record()  # back from another mode or screen: what others saved meanwhile
 
     def _record_event(self, event: RecordEvent) -> None:
         self.post_message(RecordNotice(event))

@@ -109,9 +109,9 @@ to them since), their impediments; each customer's commitment in words; triage s
         self.query_one("#standup-rows", OptionList).focus()
         self.reload()
 
-    def on_screen_resume(self) -> None:
+    def back_in_front(self) -> None:
         if self._view is not None:
-            self.reload()  # back here: catch up (one small request per board within the minute)
+            self.reload()  # back from another mode or screen: catch up (one small request per board)
 
     # --- data flow --------------------------------------------------------------------------------
     @work(group=LOAD_GROUP, exclusive=True, exit_on_error=False)
