@@ -1,5 +1,7 @@
-"""The base of the App's three mode screens: the Desk they were handed, and the defaults the App's
-global keys and command palette rely on (so the App calls them instead of probing for them)."""
+"""The base of the App's mode screens: the Desk they were handed, the defaults the App's global keys and
+command palette rely on (so the App calls them instead of probing for them), and what every screen says
+the same way: a failed read in its banner, a refused credential, how a journaled write ended, the triage
+pair in its header."""
 
 from __future__ import annotations
 
@@ -10,8 +12,12 @@ from textual import events, on
 from textual.app import SystemCommand
 from textual.screen import ModalScreen, Screen
 
+from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.screens.desk import Desk
-from supportdesk_tui.screens.errors import detail
+from supportdesk_tui.screens.errors import credential_refused, detail, failure_sentence
+from supportdesk_tui.services.journal import Outcome
+from supportdesk_tui.widgets.banner import Banner
+from supportdesk_tui.widgets.desk_header import triage_words
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +31,8 @@ class DeskScreen(Screen[None]):
         self.desk = desk
         self.error_detail: str | None = None
         """The full text behind the last failure a banner summed up (shown by `?`, logged at INFO)."""
+        self.failure: BaseException | None = None
+        """Why the screen's last read failed; None once it answered (the header and the polls look here)."""
         self._away = False  # another mode, or a full screen, has been in front since this one was
 
     # --- coming back to the front -------------------------------------------------------------------
@@ -64,6 +72,44 @@ class DeskScreen(Screen[None]):
             return
         self.error_detail = (f"{doing}: " if doing else "") + detail(error)
         log.info("%s failed: %s", doing or type(self).__name__, self.error_detail)
+
+    # --- failed reads and refused credentials ---------------------------------------------------------
+    @property
+    def refused(self) -> bool:
+        """The last read failed on a refused key or token: the same one would be refused again, so the
+        screen's poll waits for `r` (after `supportdesk login`)."""
+        return self.failure is not None and credential_refused(self.failure)
+
+    async def renew_if_refused(self) -> None:
+        """Before a read: after a refused credential, read them again (env and keyring, in a thread)."""
+        if self.refused:
+            await self.desk.services.renew_credentials()
+
+    def show_failure(self, *, doing: str, then: str) -> None:
+        """The banner for ``failure``, in one sentence: "Offline: …" with what happens next, or for a
+        refused credential what to do instead (``failure_sentence`` says which)."""
+        if self.failure is None:
+            return
+        sentence = failure_sentence(self.failure, doing=doing, then=then)
+        self.query_one(Banner).show(f"⚠ {sentence}" if self.refused else f"⚠ Offline: {sentence}")
+
+    # --- shared words -------------------------------------------------------------------------------------
+    def notify_outcome(self, outcome: Outcome, *, done: str = "", undone: str = "") -> None:
+        """A toast for how a journaled Trello write ended: ``done`` when it went through (no toast when
+        empty), queued for a retry, or refused (``undone`` says what was put back on screen)."""
+        if outcome.status is JournalStatus.DONE:
+            if done:
+                self.notify(done, markup=False)
+        elif outcome.status is JournalStatus.PENDING:
+            self.notify(f"{outcome.message}. It is queued and will be retried.", title="Not sent yet",
+                        severity="warning", markup=False)
+        else:
+            self.notify(f"{outcome.message}." + (f" {undone}" if undone else ""), title="Trello refused",
+                        severity="error", markup=False, timeout=10)
+
+    def triage_words(self, pair: tuple[str, ...] | None = None, *, unset: str = "not set") -> str:
+        """``triage: ana + ben`` for the header: ``pair``, or this week's from the Desk."""
+        return triage_words(pair or self.desk.triage_pair(), unset=unset)
 
     def action_refresh(self) -> None:
         """`r`: nothing to refresh unless a screen says otherwise."""

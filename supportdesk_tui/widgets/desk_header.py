@@ -7,8 +7,17 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 
+def triage_words(pair: tuple[str, ...], *, unset: str = "not set") -> str:
+    """Who is on triage, as every header says it: ``triage: ana + ben`` (``unset`` when nobody is)."""
+    return f"triage: {' + '.join(pair) or unset}"
+
+
 class DeskHeader(Static):
     """A single status line; screens set ``left`` and ``right`` and it re-renders only on change."""
+
+    DEFAULT_CSS = """
+    DeskHeader { height: 1; padding: 0 1; background: $panel; color: $text; }
+    """
 
     left: reactive[str] = reactive("")
     right: reactive[str] = reactive("")

@@ -199,13 +199,10 @@ the tickets open now.
 
     def on_move_done(self, message: MoveDone) -> None:
         outcome = message.outcome
+        self.notify_outcome(outcome, undone="The card is back where it was.")
         if outcome.status is JournalStatus.FAILED:
             self._where[message.card_id] = message.was
-            self.notify(f"{outcome.message}. The card is back where it was.", title="Trello refused",
-                        severity="error", markup=False)
             self._show()
-        elif outcome.status is JournalStatus.PENDING:
-            self.notify(f"{outcome.message}. It is queued and will be retried.", severity="warning", markup=False)
         if self.boards is not None:
             self.boards.refresh_board()  # the board underneath catches up (and makes the epics copy)
 

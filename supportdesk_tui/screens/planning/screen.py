@@ -64,7 +64,7 @@ from supportdesk_tui.services.planning.service import PlanningService, Pool, Rot
 from supportdesk_tui.themes import HOUSE_THEME, PROJECTOR_THEME
 from supportdesk_tui.widgets.banner import Banner
 from supportdesk_tui.widgets.desk_footer import DeskFooter
-from supportdesk_tui.widgets.desk_header import DeskHeader
+from supportdesk_tui.widgets.desk_header import DeskHeader, triage_words
 from supportdesk_tui.widgets.plan_grid import MIN_DAY_WIDTH, WHO_WIDTH, PlanGrid, TotalsPanel
 
 
@@ -280,10 +280,10 @@ or moved away stops the week's writing: `F` rewrites it from this machine's copy
         if week is None:
             return
         rota = self._rota
-        pair = " + ".join(rota.pair) if rota is not None and rota.pair else "not set"
+        pair = triage_words(rota.pair if rota is not None and rota.pair else ())
         agreed = {"saved": "", "config": " (config)", "suggested": " (suggested, R to change)"}.get(
             rota.source if rota else "", "")
-        header.left = f"Planning · {week} · {week.span_text()} · triage: {pair}{agreed}"
+        header.left = f"Planning · {week} · {week.span_text()} · {pair}{agreed}"
         state = {"saved": "saved", "last week": "from last week, not saved yet", "new": "new plan"}.get(self._source,
                                                                                                     "")
         if self._pool is None:
