@@ -124,8 +124,8 @@ the tickets open now.
         new_cards = board.cards_in(new.id) if new else ()
         up_cards = board.cards_in(up.id) if up else ()
         self.agenda, self._board = agenda, board
-        self._cards = {c.id: a for c, a in zip((*new_cards, *up_cards), (*agenda.waiting, *agenda.up_next),
-                                               strict=False)}
+        by_id = {a.card_id: a for a in (*agenda.waiting, *agenda.up_next)}
+        self._cards = {c.id: by_id[c.id] for c in (*new_cards, *up_cards) if c.id in by_id}
         self._where = {**{c.id: NEW for c in new_cards}, **{c.id: UP for c in up_cards}}
         self._order = [c.id for c in (*new_cards, *up_cards)]
         self.query_one(DeskHeader).right = f"· since {agenda.last_call:%a %d %b} · {agenda.next_call_words}"
