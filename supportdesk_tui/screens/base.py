@@ -107,9 +107,14 @@ class DeskScreen(Screen[None]):
             self.notify(f"{outcome.message}." + (f" {undone}" if undone else ""), title="Trello refused",
                         severity="error", markup=False, timeout=10)
 
-    def triage_words(self, pair: tuple[str, ...] | None = None, *, unset: str = "not set") -> str:
-        """``triage: ana + ben`` for the header: ``pair``, or this week's from the Desk."""
-        return triage_words(pair or self.desk.triage_pair(), unset=unset)
+    def triage_words(self, pair: tuple[str, ...] | None = None, *, unset: str = "not set",
+                     this_week: bool = True) -> str:
+        """``triage: ana + ben`` for the header: ``pair``, or this week's from the Desk; when it is this
+        week's (``this_week``) and comes from a plan card Trello could not be asked about, with its age:
+        ``triage: ana + ben as of 10:02 (Trello not reachable)``."""
+        services = self.desk.services
+        as_of = services.planning.pair_as_of() if this_week and services.workflows_loaded else ""
+        return triage_words(pair or self.desk.triage_pair(), unset=unset, as_of=as_of)
 
     def action_refresh(self) -> None:
         """`r`: nothing to refresh unless a screen says otherwise."""

@@ -7,9 +7,11 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 
-def triage_words(pair: tuple[str, ...], *, unset: str = "not set") -> str:
-    """Who is on triage, as every header says it: ``triage: ana + ben`` (``unset`` when nobody is)."""
-    return f"triage: {' + '.join(pair) or unset}"
+def triage_words(pair: tuple[str, ...], *, unset: str = "not set", as_of: str = "") -> str:
+    """Who is on triage, as every header says it: ``triage: ana + ben`` (``unset`` when nobody is), with
+    ``as_of`` after it when the pair is a plan's that could not be checked (``as of 10:02 (Trello not
+    reachable)``, the words the Planning header gives its plan)."""
+    return f"triage: {' + '.join(pair) or unset}" + (f" {as_of}" if as_of else "")
 
 
 class DeskHeader(Static):

@@ -200,3 +200,54 @@ async def test_a_dialog_closing_reads_nothing_coming_back_from_another_mode_chec
         await pa.press("3")
         await settle(pa)
         assert len(trello.server.requests()) > before  # back from the Inbox: the plan of record is checked
+
+
+async def test_with_trello_down_every_header_gives_the_plans_triage_pair_its_age(
+        tmp_path: Path, groove: Any, trello: TrelloEnv, clock: FixedClock) -> None:
+    machines = Machines(tmp_path, groove, trello, clock)
+    async with machines.app("a").run_test(size=(160, 36), notifications=True) as pa:
+        await open_planning(pa)
+        await pa.press("t")
+        await written(pa)  # this week's plan card exists: the headers' pair is the plan's
+        pair = " + ".join(pa.app.triage_pair())
+        assert pair
+        await pa.press("1", "r")
+        await settle(pa)
+        assert pa.app.screen.query_one(DeskHeader).left.startswith(f"Inbox · triage: {pair} · ")  # Trello answers
+
+        trello.server.faults.down = True
+        await pa.press("3")  # back on Planning: the plan of record is checked, and Trello does not answer
+        await settle(pa)
+        assert "as of 10:00 (Trello not reachable)" in header(pa)
+        aged = f"triage: {pair} as of 10:00 (Trello not reachable)"
+        await pa.press("1", "r")
+        await settle(pa)
+        assert aged in pa.app.screen.query_one(DeskHeader).left
+        await pa.press("2")
+        await settle(pa)
+        assert aged in pa.app.screen.query_one(DeskHeader).right
+        await pa.press("4")
+        await settle(pa)
+        assert aged in pa.app.screen.query_one(DeskHeader).right
+
+        trello.server.faults.down = False
+        await pa.press("3")
+        await settle(pa)
+        await pa.press("1", "r")
+        await settle(pa)
+        assert "as of" not in pa.app.screen.query_one(DeskHeader).left  # checked again: the pair is current
+
+
+async def test_with_trello_down_a_pair_that_is_no_plan_cards_gets_no_age(tmp_path: Path, groove: Any,
+                                                                          trello: TrelloEnv, clock: FixedClock) -> None:
+    machines = Machines(tmp_path, groove, trello, clock)
+    trello.server.faults.down = True
+    async with machines.app("a").run_test(size=(160, 36), notifications=True) as pa:
+        await settle(pa)
+        await pa.press("3")
+        await settle(pa)
+        assert "(Trello not reachable)" in header(pa)  # Planning says so of its plan
+        await pa.press("1", "r")
+        await settle(pa)
+        left = pa.app.screen.query_one(DeskHeader).left
+        assert "triage: " in left and "as of" not in left  # the configured pair is no plan's: nothing to date

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from supportdesk_tui.domain.planning import day_label
+from supportdesk_tui.domain.planning import IsoWeek, day_label
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.boards.dialogs import CardDetailScreen
 from supportdesk_tui.screens.desk import Desk
@@ -169,7 +169,9 @@ to them since), their impediments; each customer's commitment in words; triage s
         day = self.day
         week = self._view.plan.week if self._view is not None else None
         header.left = f"Standup · {day_label(day)} {day.year}" + (f" ({week})" if week else "")
-        triage = self.triage_words(self._view.standup.pair if self._view is not None else None, unset="not chosen")
+        view = self._view
+        triage = self.triage_words(view.standup.pair if view is not None else None, unset="not chosen",
+                                   this_week=view is None or view.plan.week == IsoWeek.of(self.service.today()))
         pending = self.desk.pending_actions()
         extra = f" · {pending} pending action(s)" if pending else ""
         if self.failure is not None:
