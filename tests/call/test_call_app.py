@@ -127,3 +127,22 @@ async def test_the_agenda_pairs_its_cards_with_the_board_by_id_not_by_position(c
         assert shown(total) == "Up next: 0.5 d of 1 d agreed: 0.5 d still free"
         await settle(pilot)
         assert call_world.list_of(call_world.cards["export"]) == "New Issues"
+
+
+async def test_a_close_out_that_breaks_is_said_once_in_its_own_words(call_app: Callable[..., Any], call_world: World,
+                                                                      monkeypatch: Any) -> None:
+    async with call_app().run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+
+        async def broken(week: Any = None) -> Any:
+            raise OSError("the disk is full")
+
+        monkeypatch.setattr(pilot.app.services.call, "close_week", broken)
+        await pilot.press("C")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        said = [n for n in notes(pilot) if "close-out" in n or "failed" in n]
+        assert said == ["The close-out did not run: network error (OSError)"]
