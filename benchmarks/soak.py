@@ -224,7 +224,7 @@ async def run_soak(cfg: SoakConfig, data_dir: Path, *, actions: list[Action] | N
                     screen.refresh_inbox()
                     await _settle(pilot)
                     report.polls += 1
-                    failed = screen._error is not None
+                    failed = screen.failure is not None
                     report.failed_polls += failed
                     if pending_recovery is not None:
                         pending_recovery += 1

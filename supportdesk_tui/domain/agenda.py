@@ -26,6 +26,7 @@ class AgendaCard:
     since: date | None = None  # finished on, or waiting since
     ticket: str = ""  # "#123 opened" when the card links a Groove ticket
     too_big: str = ""  # "bigger than support work (25 d): consider a project team"
+    card_id: str = ""  # the Trello card it stands for: what the call's screen pairs it with a card by
 
 
 @dataclass(frozen=True, slots=True)

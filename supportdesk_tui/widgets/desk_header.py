@@ -7,8 +7,19 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 
+def triage_words(pair: tuple[str, ...], *, unset: str = "not set", as_of: str = "") -> str:
+    """Who is on triage, as every header says it: ``triage: ana + ben`` (``unset`` when nobody is), with
+    ``as_of`` after it when the pair is a plan's that could not be checked (``as of 10:02 (Trello not
+    reachable)``, the words the Planning header gives its plan)."""
+    return f"triage: {' + '.join(pair) or unset}" + (f" {as_of}" if as_of else "")
+
+
 class DeskHeader(Static):
     """A single status line; screens set ``left`` and ``right`` and it re-renders only on change."""
+
+    DEFAULT_CSS = """
+    DeskHeader { height: 1; padding: 0 1; background: $panel; color: $text; }
+    """
 
     left: reactive[str] = reactive("")
     right: reactive[str] = reactive("")

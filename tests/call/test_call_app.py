@@ -4,12 +4,13 @@ Planning's `C` (its question, then the close-out); a snapshot of the agenda."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
 from textual.widgets import OptionList, Static
 
-from supportdesk_tui.screens.boards.agenda import AgendaScreen
+from supportdesk_tui.screens.boards.agenda import AgendaLoaded, AgendaScreen
 from supportdesk_tui.screens.boards.screen import BoardsScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.planning.screen import PlanningScreen
@@ -102,3 +103,46 @@ def test_snapshot_agenda(snap_compare: Any, call_app: Callable[..., Any], call_w
         await pilot.pause()
 
     assert snap_compare(call_app(), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_the_agenda_pairs_its_cards_with_the_board_by_id_not_by_position(call_app: Callable[..., Any],
+                                                                              call_world: World) -> None:
+    async with call_app().run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_agenda(pilot)
+        agenda, board = screen.agenda, screen._board
+        assert agenda is not None and board is not None
+        assert len(agenda.waiting) == len(agenda.up_next) == 2
+        # The same cards in another order than the board's: each line must still name its own card.
+        screen.post_message(AgendaLoaded(replace(agenda, waiting=agenda.waiting[::-1], up_next=agenda.up_next[::-1]),
+                                         board))
+        await settle(pilot)
+        names = {c.id: c.name for c in board.cards}
+        cards = screen.query_one("#cards", OptionList)
+        assert cards.option_count == 4
+        for index in range(cards.option_count):
+            option = cards.get_option_at_index(index)
+            assert option.id is not None and names[option.id] in str(option.prompt)
+        await pilot.press("down", "down", "shift+left")  # export (1 d) back to New Issues: reset (0.5 d) stays
+        total = screen.query_one("#total", Static)
+        assert shown(total) == "Up next: 0.5 d of 1 d agreed: 0.5 d still free"
+        await settle(pilot)
+        assert call_world.list_of(call_world.cards["export"]) == "New Issues"
+
+
+async def test_a_close_out_that_breaks_is_said_once_in_its_own_words(call_app: Callable[..., Any], call_world: World,
+                                                                      monkeypatch: Any) -> None:
+    async with call_app().run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+
+        async def broken(week: Any = None) -> Any:
+            raise OSError("the disk is full")
+
+        monkeypatch.setattr(pilot.app.services.call, "close_week", broken)
+        await pilot.press("C")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        said = [n for n in notes(pilot) if "close-out" in n or "failed" in n]
+        assert said == ["The close-out did not run: network error (OSError)"]

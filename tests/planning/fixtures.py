@@ -100,3 +100,15 @@ def make_plan_app(plan_settings: Callable[..., Settings], clock: FixedClock) -> 
                         groove_options=FAST_RETRIES, trello_options=trello_options())
 
     return build
+
+
+async def record_settled(pilot: Any) -> None:
+    """Let the headers' background check of the plan of record run now and finish. The headers start it
+    once per poll period on their own (the first time at a real-time header tick after the services load),
+    so a test that counts Trello requests lets it happen before it starts counting."""
+    from tests.support import settle
+
+    pilot.app.triage_pair()  # starts the check if the period's one has not started yet
+    await settle(pilot)
+    await pilot.app.services.planning.record.check()  # waits for that check's lock: it is over
+    await settle(pilot)

@@ -12,7 +12,7 @@ from supportdesk_tui.domain.planning import TRIAGE
 from supportdesk_tui.services.planning.export import export_week_from
 from supportdesk_tui.widgets.banner import Banner
 from supportdesk_tui.widgets.desk_header import DeskHeader
-from tests.planning.fixtures import TrelloEnv
+from tests.planning.fixtures import TrelloEnv, record_settled
 from tests.planning.record_fixtures import MON, machine_settings, plan_cards
 from tests.planning.test_planning_app import SIZE, open_planning, plan_of
 from tests.support import FAST_RETRIES, fast_trello_options, settle
@@ -176,3 +176,78 @@ async def test_a_crash_between_the_local_save_and_the_trello_write_finishes_on_r
     assert [m for m, _ in writes] == ["POST", "POST"]  # the plans list, then the week's card: once each
     assert len(plan_cards(trello)) == 1
     assert parse_description(plan_cards(trello)[0]["desc"]).plan.cell("ana", MON) == (TRIAGE,)
+
+
+async def test_a_dialog_closing_reads_nothing_coming_back_from_another_mode_checks_the_record(
+        tmp_path: Path, groove: Any, trello: TrelloEnv, clock: FixedClock) -> None:
+    from supportdesk_tui.screens.planning.roster import AddPersonScreen
+    from supportdesk_tui.screens.planning.screen import PlanningScreen
+
+    machines = Machines(tmp_path, groove, trello, clock)
+    async with machines.app("a").run_test(size=SIZE, notifications=True) as pa:
+        await open_planning(pa)
+        await record_settled(pa)
+        before = len(trello.server.requests())
+        await pa.press("N")
+        await settle(pa)
+        assert isinstance(pa.app.screen, AddPersonScreen)
+        await pa.press("escape")
+        await settle(pa)
+        assert isinstance(pa.app.screen, PlanningScreen)
+        assert [(r.method, r.path) for r in trello.server.requests()[before:]] == []  # a cancelled dialog asks nothing
+        await pa.press("1")
+        await settle(pa)
+        await pa.press("3")
+        await settle(pa)
+        assert len(trello.server.requests()) > before  # back from the Inbox: the plan of record is checked
+
+
+async def test_with_trello_down_every_header_gives_the_plans_triage_pair_its_age(
+        tmp_path: Path, groove: Any, trello: TrelloEnv, clock: FixedClock) -> None:
+    machines = Machines(tmp_path, groove, trello, clock)
+    async with machines.app("a").run_test(size=(160, 36), notifications=True) as pa:
+        await open_planning(pa)
+        await pa.press("t")
+        await written(pa)  # this week's plan card exists: the headers' pair is the plan's
+        pair = " + ".join(pa.app.triage_pair())
+        assert pair
+        await pa.press("1", "r")
+        await settle(pa)
+        assert pa.app.screen.query_one(DeskHeader).left.startswith(f"Inbox · triage: {pair} · ")  # Trello answers
+
+        trello.server.faults.down = True
+        await pa.press("3")  # back on Planning: the plan of record is checked, and Trello does not answer
+        await settle(pa)
+        assert "as of 10:00 (Trello not reachable)" in header(pa)
+        aged = f"triage: {pair} as of 10:00 (Trello not reachable)"
+        await pa.press("1", "r")
+        await settle(pa)
+        assert aged in pa.app.screen.query_one(DeskHeader).left
+        await pa.press("2")
+        await settle(pa)
+        assert aged in pa.app.screen.query_one(DeskHeader).right
+        await pa.press("4")
+        await settle(pa)
+        assert aged in pa.app.screen.query_one(DeskHeader).right
+
+        trello.server.faults.down = False
+        await pa.press("3")
+        await settle(pa)
+        await pa.press("1", "r")
+        await settle(pa)
+        assert "as of" not in pa.app.screen.query_one(DeskHeader).left  # checked again: the pair is current
+
+
+async def test_with_trello_down_a_pair_that_is_no_plan_cards_gets_no_age(tmp_path: Path, groove: Any,
+                                                                          trello: TrelloEnv, clock: FixedClock) -> None:
+    machines = Machines(tmp_path, groove, trello, clock)
+    trello.server.faults.down = True
+    async with machines.app("a").run_test(size=(160, 36), notifications=True) as pa:
+        await settle(pa)
+        await pa.press("3")
+        await settle(pa)
+        assert "(Trello not reachable)" in header(pa)  # Planning says so of its plan
+        await pa.press("1", "r")
+        await settle(pa)
+        left = pa.app.screen.query_one(DeskHeader).left
+        assert "triage: " in left and "as of" not in left  # the configured pair is no plan's: nothing to date

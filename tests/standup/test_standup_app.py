@@ -14,6 +14,7 @@ from supportdesk_tui.screens.standup.view import RowKind, rows
 from supportdesk_tui.services.container import Services
 from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.kanban import KanbanBoard
+from tests.planning.fixtures import record_settled
 from tests.standup.fixtures import Planned, plan_week
 from tests.support import settle
 
@@ -148,3 +149,26 @@ def test_standup_snapshot(make_services: Callable[..., Services], make_plan_app:
         await open_standup(pilot)
 
     assert snap_compare(make_plan_app(), terminal_size=(110, 34), run_before=run_before)
+
+
+async def test_a_cancelled_impediment_dialog_reads_nothing_coming_back_from_another_mode_reads_again(
+        make_services: Callable[..., Services], make_plan_app: Callable[..., Any], trello: TrelloEnv) -> None:
+    await planned_week(make_services)
+    app = make_plan_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_standup(pilot)
+        await record_settled(pilot)
+        before = len(trello.server.requests())
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, ImpedimentDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        assert [r.path for r in trello.server.requests()[before:]] == []  # a closed dialog is no reason to read
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert app.screen is screen
+        assert len(trello.server.requests()) > before  # back from the Inbox: the stand-up catches up

@@ -124,8 +124,8 @@ the tickets open now.
         new_cards = board.cards_in(new.id) if new else ()
         up_cards = board.cards_in(up.id) if up else ()
         self.agenda, self._board = agenda, board
-        self._cards = {c.id: a for c, a in zip((*new_cards, *up_cards), (*agenda.waiting, *agenda.up_next),
-                                               strict=False)}
+        by_id = {a.card_id: a for a in (*agenda.waiting, *agenda.up_next)}
+        self._cards = {c.id: by_id[c.id] for c in (*new_cards, *up_cards) if c.id in by_id}
         self._where = {**{c.id: NEW for c in new_cards}, **{c.id: UP for c in up_cards}}
         self._order = [c.id for c in (*new_cards, *up_cards)]
         self.query_one(DeskHeader).right = f"· since {agenda.last_call:%a %d %b} · {agenda.next_call_words}"
@@ -199,13 +199,10 @@ the tickets open now.
 
     def on_move_done(self, message: MoveDone) -> None:
         outcome = message.outcome
+        self.notify_outcome(outcome, undone="The card is back where it was.")
         if outcome.status is JournalStatus.FAILED:
             self._where[message.card_id] = message.was
-            self.notify(f"{outcome.message}. The card is back where it was.", title="Trello refused",
-                        severity="error", markup=False)
             self._show()
-        elif outcome.status is JournalStatus.PENDING:
-            self.notify(f"{outcome.message}. It is queued and will be retried.", severity="warning", markup=False)
         if self.boards is not None:
             self.boards.refresh_board()  # the board underneath catches up (and makes the epics copy)
 

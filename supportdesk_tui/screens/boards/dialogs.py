@@ -239,8 +239,7 @@ Every card in a customer's Up next list should have exactly one copy here, linke
         self.load_view()
 
     def _header_left(self) -> None:
-        pair = " + ".join(self.desk.triage_pair()) or "not set"
-        self.query_one(DeskHeader).left = f"Support Epics · triage: {pair}"
+        self.query_one(DeskHeader).left = f"Support Epics · {self.triage_words()}"
 
     def _prompt(self, card: Card) -> Text:
         return card_prompt(card)

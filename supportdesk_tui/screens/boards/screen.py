@@ -30,7 +30,7 @@ from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.boards.dialogs import CardDetailScreen, DonePreviewScreen, EpicsScreen
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
-from supportdesk_tui.screens.errors import credential_refused, describe_error, failure_sentence
+from supportdesk_tui.screens.errors import describe_error, failure_sentence
 from supportdesk_tui.screens.standup.dialogs import ImpedimentDialog
 from supportdesk_tui.services.boards import BoardsService, BoardUpdate, EpicsJob
 from supportdesk_tui.services.journal import Outcome
@@ -105,7 +105,6 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         self._index = 0
         self._board: Board | None = None
         self._synced: datetime | None = None
-        self._error: BaseException | None = None
         self._filter = ""
         self._optimistic: dict[str, str] = {}  # card id -> list id it is shown in until Trello answers
         self._queued: set[str] = set()  # of those, moves the journal holds until Trello is back
@@ -160,7 +159,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         if board_id is None:
             self._update_header()
             return
-        self._board, self._synced, self._error = self.service.cached(board_id), self.service.synced_at(board_id), None
+        self._board, self._synced, self.failure = self.service.cached(board_id), self.service.synced_at(board_id), None
         self.query_one(Banner).hide()
         await self._redraw()
         self.refresh_board()
@@ -172,8 +171,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             return
         self._polls_started += 1
         poll = self._polls_started
-        if self._error is not None and credential_refused(self._error):
-            await self.desk.services.renew_credentials()  # `r` after a refused key or token: read them again
+        await self.renew_if_refused()  # `r` after a refused key or token: read them again
         try:
             update = await self.service.refresh(board_id)
         except Exception as exc:  # shown as a banner; the board stays as it was
@@ -188,7 +186,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
     def _poll_tick(self) -> None:
         if self.app.screen is not self or self._refresh_running():
             return  # another screen or a dialog is on top, or the last poll is still out: skip, never queue
-        if self._error is not None and credential_refused(self._error):
+        if self.refused:
             return  # the same key and token would be refused again: wait for `r`
         self._ticks += 1
         if self._failures and self._ticks % (1 << min(self._failures, 3)):
@@ -204,7 +202,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             self.sync_epics(message.update.jobs)
         if message.board_id != self.board_id:
             return  # the user moved on to another customer; the service cached it for later
-        self._board, self._synced, self._error = message.update.board, message.update.synced_at, None
+        self._board, self._synced, self.failure = message.update.board, message.update.synced_at, None
         self.note_error(None)
         self._failures = 0
         self.query_one(Banner).hide()
@@ -222,7 +220,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
     def on_board_failed(self, message: BoardFailed) -> None:
         if message.board_id != self.board_id:
             return
-        self._error = message.error
+        self.failure = message.error
         self._failures += 1
         customer = self.service.customer_for(message.board_id)
         doing = f"loading {customer}'s board" if customer else "loading the board"
@@ -230,9 +228,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         when = self._local(self._synced).strftime("%a %H:%M") if self._synced else None
         shown = f"showing the board as of {when}" if when else "nothing to show yet"
         then = f"{shown}, trying again less and less often (r retries now, ? shows the detail)"
-        sentence = failure_sentence(message.error, doing=doing, then=then)
-        refused = credential_refused(message.error)
-        self.query_one(Banner).show(f"⚠ {sentence}" if refused else f"⚠ Offline: {sentence}")
+        self.show_failure(doing=doing, then=then)
         self._update_header()
 
     @work(group=WRITE_GROUP, exit_on_error=False)
@@ -287,17 +283,17 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
     def _update_header(self) -> None:
         header = self.query_one(DeskHeader)
         customers = self.service.customers
-        triage = f"· triage: {' + '.join(self.desk.triage_pair()) or 'not set'} "
+        triage = f"· {self.triage_words()} "
         if not customers:
             header.left, header.right = "Boards", f"{triage}· no customers configured"
             return
         header.left = f"Boards · {customers[self._index].name} ({self._index + 1}/{len(customers)})"
         board = self._board
         if board is None:
-            header.right = triage + ("· offline" if self._error is not None else "· loading…")
+            header.right = triage + ("· offline" if self.failure is not None else "· loading…")
             return
         synced = self._local(self._synced).strftime("%H:%M:%S") if self._synced else "never"
-        state = "" if self._error is None else "REFUSED, " if credential_refused(self._error) else "OFFLINE, "
+        state = "" if self.failure is None else "REFUSED, " if self.refused else "OFFLINE, "
         pending = self.desk.pending_actions()
         extra = f" · {pending} pending action(s)" if pending else ""
         filt = f" · filter: {self._filter}" if self._filter else ""
@@ -347,7 +343,7 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         where = ""
         if message.card_id is not None and outcome.status is JournalStatus.PENDING:
             self._queued.add(message.card_id)  # keep showing it where it is going
-        elif message.card_id is not None and outcome.status == "done":
+        elif message.card_id is not None and outcome.status is JournalStatus.DONE:
             self._queued.discard(message.card_id)
             # Trello has it: keep showing the card there until a poll started from now on brings the board
             # (the board held here, and any poll already under way, predate the move).
@@ -359,15 +355,8 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
             original = self._board_card(message.card_id)
             lst = next((x for x in self._board.lists if original and x.id == original.list_id), None) \
                 if self._board else None
-            where = f" The card is back in {lst.name}." if lst else ""
-        if outcome.status is JournalStatus.FAILED:
-            self.notify(f"{outcome.message}.{where}", title="Trello refused", severity="error", markup=False,
-                        timeout=10)
-        elif outcome.status is JournalStatus.PENDING:
-            self.notify(f"{outcome.message}. It is queued and will be retried.", title="Not sent yet",
-                        severity="warning", markup=False)
-        elif message.done_text:
-            self.notify(message.done_text, markup=False)
+            where = f"The card is back in {lst.name}." if lst else ""
+        self.notify_outcome(outcome, done=message.done_text, undone=where)
         await self._redraw()
         self.refresh_board()  # picks up our own change and turns it into epics sync work
 

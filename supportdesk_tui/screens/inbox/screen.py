@@ -23,7 +23,6 @@ from textual.worker import Worker, WorkerState
 from supportdesk_tui.domain.sla import GLYPHS, SlaStatus, describe_policy
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.desk import Desk
-from supportdesk_tui.screens.errors import credential_refused, failure_sentence
 from supportdesk_tui.screens.inbox.messages import InboxFailed, InboxLoaded
 from supportdesk_tui.screens.inbox.ticket_detail import TicketDetailScreen
 from supportdesk_tui.screens.inbox.triage_keys import TRIAGE_BINDINGS, TriageFinished, TriageKeys
@@ -68,7 +67,6 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         super().__init__(desk)
         self.view = InboxView(desk.settings.team.me)
         self.triage_keys = TriageKeys(self, desk, self.view, sync=self._sync_table, refresh=self.refresh_inbox)
-        self._error: BaseException | None = None
         self._poll: Timer | None = None
         self._ticker: Timer | None = None
         self._ticks = 0
@@ -113,8 +111,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
 
     @work(group=REFRESH_GROUP, exclusive=True, exit_on_error=False)
     async def refresh_inbox(self) -> None:
-        if self._error is not None and credential_refused(self._error):
-            await self.desk.services.renew_credentials()  # `r` after a refused token: read it again
+        await self.renew_if_refused()  # `r` after a refused token: read it again
         data = await self.desk.services.inbox.refresh()
         self.post_message(InboxLoaded(data))
 
@@ -125,7 +122,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
     def _poll_tick(self) -> None:
         if self._refresh_running():
             return  # never queue or cancel a refresh that is still on its way
-        if self._error is not None and credential_refused(self._error):
+        if self.refused:
             return  # the same token would be refused again: wait for `r` (after `supportdesk login`)
         self.refresh_inbox()
 
@@ -141,7 +138,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         data = message.data
         if not data.from_cache:
             self.service_answered()  # back online: the services replay what was queued, in order
-            self._error = None
+            self.failure = None
             self.note_error(None)
             self.query_one(Banner).hide()
             self._announce(data)
@@ -155,7 +152,7 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
             self.call_after_refresh(self.load_cache if data.partial else self.refresh_inbox)
 
     def on_inbox_failed(self, message: InboxFailed) -> None:
-        self._error = message.error
+        self.failure = message.error
         self.note_error(message.error, "syncing the queue")
         self._show_banner(info=False)
         self._update_header()
@@ -174,11 +171,9 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         synced = self._data.synced_at if self._data else None
         when = self._local(synced).strftime("%a %H:%M") if synced else "never"
         poll = f"{self.desk.settings.groove.poll_seconds:g}"
-        if self._error is not None:
+        if self.failure is not None:
             then = f"showing the queue as of {when}, retrying every {poll} s (r retries now, ? shows the detail)"
-            sentence = failure_sentence(self._error, doing="syncing the queue", then=then)
-            refused = credential_refused(self._error)
-            self.query_one(Banner).show(f"⚠ {sentence}" if refused else f"⚠ Offline: {sentence}")
+            self.show_failure(doing="syncing the queue", then=then)
         elif info:
             self.query_one(Banner).show(f"⟳ Showing the cached queue as of {when} while Groove answers…", info=True)
 
@@ -254,22 +249,20 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
     def _update_header(self) -> None:
         header = self.query_one(DeskHeader)
         settings = self.desk.settings
-        triage = " + ".join(self.desk.triage_pair()) or "not set"
-        left = f"Inbox · triage: {triage} · {describe_policy(settings.sla)}"
+        left = f"Inbox · {self.triage_words()} · {describe_policy(settings.sla)}"
         data = self._data
         if data is None:  # nothing to show yet: say why, never "loading" under a banner saying it failed
-            failed = "· token refused" if self._error is not None and credential_refused(self._error) else \
-                "· offline, nothing cached yet"
-            header.left, header.right = left, failed if self._error is not None else "· loading…"
+            failed = "· token refused" if self.refused else "· offline, nothing cached yet"
+            header.left, header.right = left, failed if self.failure is not None else "· loading…"
             return
         counts = self.view.counts(self.desk.clock.now())
         parts = [f"{counts[s]} {GLYPHS[s]} {s.value}" for s in
                  (SlaStatus.OK, SlaStatus.AT_RISK, SlaStatus.BREACHED, SlaStatus.PAUSED) if counts[s]]
         synced = self._local(data.synced_at).strftime("%H:%M:%S") if data.synced_at else "never"
-        if self._error is None:
+        if self.failure is None:
             state = "cached, " if data.from_cache else ""
         else:
-            state = "TOKEN REFUSED, " if credential_refused(self._error) else "OFFLINE, "
+            state = "TOKEN REFUSED, " if self.refused else "OFFLINE, "
         pending = self.desk.pending_actions()
         extra = f" · {pending} pending action(s)" if pending else ""
         mine = " · mine only" if self.view.mine else ""

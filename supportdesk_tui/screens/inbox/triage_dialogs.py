@@ -1,4 +1,5 @@
-"""The small dialogs behind the triage keys: backlog, close as fixed, private note, urgent reason.
+"""The small dialogs behind the triage keys: backlog, close as fixed, private note, urgent reason (the
+shared one-line reason dialog, in the Inbox's words).
 
 They only gather and check input (a customer with a board, a title, a reason) and return a choice;
 the Inbox runs the action. Ticket text is user input, so everything shown goes in as ``Text``
@@ -22,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from supportdesk_tui.domain.customers import Customer
 from supportdesk_tui.domain.tickets import Ticket
+from supportdesk_tui.screens.reason import ReasonDialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,28 +289,17 @@ class NoteDialog(_Dialog):
         self.dismiss(text)
 
 
-class UrgentDialog(_Dialog):
+class UrgentDialog(ReasonDialog):
     """Urgent: one line saying how it hurts the customer's business (kept as a private note)."""
 
+    CSS_PATH = "triage_dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    ]
+
     def __init__(self, ticket: Ticket) -> None:
-        super().__init__()
+        super().__init__(f"Urgent #{ticket.number}: {ticket.title}",
+                         "Why does it hurt the customer's business? (one line, kept as a private note)",
+                         placeholder="e.g. no orders can be placed since 9:00", confirm="mark urgent",
+                         empty="Say in a few words why it is urgent.")
         self.ticket = ticket
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(Text(f"Urgent #{self.ticket.number}: {self.ticket.title}", style="bold"), classes="heading")
-            yield Label("Why does it hurt the customer's business? (one line, kept as a private note)")
-            yield Input(placeholder="e.g. no orders can be placed since 9:00", id="reason")
-            yield Static(id="error")
-            yield Static(Text("enter mark urgent · escape cancel", style="dim"), classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#reason", Input).focus()
-
-    @on(Input.Submitted, "#reason")
-    def action_confirm(self) -> None:
-        reason = " ".join(self.query_one("#reason", Input).value.split())
-        if not reason:
-            self._error("Say in a few words why it is urgent.")
-            return
-        self.dismiss(reason)

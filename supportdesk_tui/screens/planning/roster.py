@@ -8,7 +8,7 @@ Knowledge loads in a named worker (past plans through the planning service) and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from supportdesk_tui.domain.customers import Customer
@@ -35,6 +35,9 @@ from supportdesk_tui.domain.roster import (
 )
 from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.planning.dialogs import DIALOG_CSS, PairHint
+
+if TYPE_CHECKING:
+    from supportdesk_tui.services.planning.service import PlanningService
 
 
 class KnowledgeLoaded(Message):
@@ -111,55 +114,46 @@ def marks(plan: Plan, totals: PlanTotals, knowledge: Knowledge | None, max_card_
     return notes, {k: v for k, v in by_customer.items() if v}
 
 
-if TYPE_CHECKING:
-    from supportdesk_tui.screens.base import DeskScreen
-    from supportdesk_tui.services.planning.service import PlanningService
+class RosterKeys:
+    """``N`` and ``D`` on the Planning screen: the week's roster grows or shrinks for this week only. A
+    component the screen owns (its two actions forward here); the screen hands over itself (dialogs and
+    toasts) and what only it knows: the plan shown, the cell under the cursor, how a changed plan is kept."""
 
-    _Base = DeskScreen
-else:
-    _Base = object
+    def __init__(self, screen: Screen[None], service: Callable[[], PlanningService], *,
+                 plan: Callable[[], Plan | None], cell: Callable[[], tuple[Plan, str, date | None] | None],
+                 change: Callable[[Plan], None]) -> None:
+        self.screen = screen
+        self._service, self._plan, self._cell, self._change = service, plan, cell, change
 
-
-class RosterKeysMixin(_Base):
-    """``N`` and ``D`` on the Planning screen: the week's roster grows or shrinks for this week only."""
-
-    if TYPE_CHECKING:  # what the Planning screen provides
-        _plan: Plan | None
-
-        @property
-        def service(self) -> PlanningService: ...
-
-        def _change(self, plan: Plan, warnings: Iterable[str] = ()) -> None: ...
-
-        def _cell(self) -> tuple[Plan, str, date | None] | None: ...
-
-    def action_add_person(self) -> None:
-        plan = self._plan
+    def add_person(self) -> None:
+        plan = self._plan()
         if plan is None:
             return
 
         def named(name: str | None) -> None:
-            if name is not None and self._plan is not None and self._plan.week == plan.week:
-                self._roster_change(add_person(self._plan, name, self.service.match_member(name)))
+            current = self._plan()
+            if name is not None and current is not None and current.week == plan.week:
+                self._roster_change(add_person(current, name, self._service().match_member(name)))
 
-        self.app.push_screen(AddPersonScreen(plan.week), named)
+        self.screen.app.push_screen(AddPersonScreen(plan.week), named)
 
     def _roster_change(self, change: RosterChange) -> None:
-        self.notify(change.words, severity="warning" if change.refused else "information", markup=False)
+        self.screen.notify(change.words, severity="warning" if change.refused else "information", markup=False)
         self._change(change.plan)
 
-    def action_remove_person(self) -> None:
+    def remove_person(self) -> None:
         cell = self._cell()
         if cell is None:
             return
         plan, dev, _ = cell
         if (check := remove_person(plan, dev)).refused:
-            self.notify(check.words, severity="warning", markup=False)
+            self.screen.notify(check.words, severity="warning", markup=False)
             return
 
         def answer(yes: bool | None) -> None:
-            if yes and self._plan is not None and self._plan.week == plan.week:
-                self._roster_change(remove_person(self._plan, dev))
+            current = self._plan()
+            if yes and current is not None and current.week == plan.week:
+                self._roster_change(remove_person(current, dev))
 
-        self.app.push_screen(ConfirmScreen(f"Take {dev} off the {plan.week} roster? They have nothing planned this "
-                                           "week; other weeks keep them."), answer)
+        self.screen.app.push_screen(ConfirmScreen(f"Take {dev} off the {plan.week} roster? They have nothing "
+                                                  "planned this week; other weeks keep them."), answer)

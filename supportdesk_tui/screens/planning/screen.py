@@ -38,7 +38,7 @@ from supportdesk_tui.screens.confirm import ConfirmScreen
 from supportdesk_tui.screens.desk import Desk
 from supportdesk_tui.screens.errors import describe_error
 from supportdesk_tui.screens.errors import problem as failure_problem
-from supportdesk_tui.screens.planning.close_week import CloseWeekMixin
+from supportdesk_tui.screens.planning.close_week import CloseWeek, WeekClosed
 from supportdesk_tui.screens.planning.confirmations import ConfirmationsScreen
 from supportdesk_tui.screens.planning.dialogs import (
     EstimateChoice,
@@ -51,10 +51,11 @@ from supportdesk_tui.screens.planning.dialogs import (
     RotaScreen,
     WeekOpened,
 )
-from supportdesk_tui.screens.planning.record_view import PLAN_RECORD_BINDINGS, PlanRecordMixin
+from supportdesk_tui.screens.planning.help_text import PLANNING_HELP
+from supportdesk_tui.screens.planning.record_view import PLAN_RECORD_BINDINGS, PlanRecordView, RecordNotice, RecordShown
 from supportdesk_tui.screens.planning.roster import (
     KnowledgeLoaded,
-    RosterKeysMixin,
+    RosterKeys,
     alone_warnings,
     marks,
     pair_customers,
@@ -64,11 +65,11 @@ from supportdesk_tui.services.planning.service import PlanningService, Pool, Rot
 from supportdesk_tui.themes import HOUSE_THEME, PROJECTOR_THEME
 from supportdesk_tui.widgets.banner import Banner
 from supportdesk_tui.widgets.desk_footer import DeskFooter
-from supportdesk_tui.widgets.desk_header import DeskHeader
+from supportdesk_tui.widgets.desk_header import DeskHeader, triage_words
 from supportdesk_tui.widgets.plan_grid import MIN_DAY_WIDTH, WHO_WIDTH, PlanGrid, TotalsPanel
 
 
-class PlanningScreen(PlanRecordMixin, RosterKeysMixin, CloseWeekMixin, DeskScreen):
+class PlanningScreen(DeskScreen):
     CSS_PATH = "planning.tcss"
     AUTO_FOCUS = "#grid"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -94,35 +95,7 @@ class PlanningScreen(PlanRecordMixin, RosterKeysMixin, CloseWeekMixin, DeskScree
                 tooltip="Take the person under the cursor off this week's roster (nothing planned)"),
         *PLAN_RECORD_BINDINGS,
     ]
-    HELP = """
-## Planning
-Developers as rows, Monday to Friday as columns, for one ISO week. A cell holds two half days: work
-from the pool of Up next cards, or triage. The first column shows each developer's planned days
-against what they give this week, the utilisation and, in words, whether they are over or under.
-Below: each customer's planned days against the days agreed (`commitment_days`), and the team total
-counted both ways. Public holidays (`[sla].holidays`) are marked and reduce what anyone can give.
-
-- `enter` on a day (or a click on the highlighted cell): assign work from the pool; type to filter,
-  `tab` for half a day instead of the whole day
-- `x` clear the cell · `t` half a day of triage · `e` the estimate of the card in the cell
-- `+` / `-` the developer's available days, in half days
-- `w` / `W` the week before / after; a week without a plan starts from last week's
-- `R` the week's triage pair (one triage lead plus one other; a fair rotation is suggested)
-- `p` publish to Trello: the developers join each card, its due date becomes the last planned day and
-  the plan is commented; publishing again only fills in what is missing
-- `o` each customer's confirmation: send it as its own Groove ticket to their contact, or copy it
-- `C` close the week (asks first): last week's finished cards to the week's Done list, the triage handover
-  on next week's plan card
-- `P` projector mode (large cells, light theme) for the shared screen; again to go back
-- `N` add someone to this week only; `D` take the person under the cursor off it (nothing planned)
-- Two people on a card the same day pair on it: each gives their half days, the card counts them once;
-  the picker says who knows each customer and, where `pair = true`, offers a partner
-
-The plan of record is a card per week in the Support plans list on Support Epics: every change goes
-there within seconds; what others save shows on `r` and each poll. Both changed one cell: theirs is
-kept and the banner says so (`m` puts yours over it, `M` keeps theirs). A card broken by hand, doubled
-or moved away stops the week's writing: `F` rewrites it from this machine's copy, `T` takes the card's.
-"""
+    HELP = PLANNING_HELP
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)
@@ -133,7 +106,11 @@ or moved away stops the week's writing: `F` rewrites it from this machine's copy
         self._theme_before: str | None = None
         self._week: IsoWeek | None = None
         self._knowledge: Knowledge | None = None
-        self._record_line = ""
+        self.plan_record = PlanRecordView(self, week=lambda: self._plan.week if self._plan is not None else self._week,
+                                          plan=lambda: self._plan, adopt=self._adopt, render=self._render_plan)
+        self.roster_keys = RosterKeys(self, lambda: self.service, plan=lambda: self._plan, cell=self._cell,
+                                      change=self._change)
+        self.close_out = CloseWeek(self, lambda: self._plan.week if self._plan is not None else None)
 
     @property
     def service(self) -> PlanningService:
@@ -161,10 +138,19 @@ or moved away stops the week's writing: `F` rewrites it from this machine's copy
         self._update_header()
         self.open_week(self._week)
         self.load_pool()
-        self.watch_record()
+        self.plan_record.watch()
+
+    def on_unmount(self) -> None:
+        self.plan_record.unwatch()
+
+    def back_in_front(self) -> None:
+        self.plan_record.check()  # back from another mode or screen: what others saved meanwhile
 
     def on_resize(self) -> None:
         self._render_plan()
+
+    def _adopt(self, plan: Plan) -> None:  # someone else's plan, read from the week's card (the record renders)
+        self._plan, self._source = plan, "saved"
 
     # --- workers: they fetch and post; handlers touch widgets -----------------------------------
     @work(group="planning-week", exclusive=True, exit_on_error=False)
@@ -202,6 +188,9 @@ or moved away stops the week's writing: `F` rewrites it from this machine's copy
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR or not event.worker.group.startswith("planning-"):
+            return
+        if event.worker.group == CloseWeek.GROUP:
+            self.close_out.failed(event.worker.error)  # its own words, and only those
             return
         error = describe_error(event.worker.error or RuntimeError("unknown error"))
         what = {"planning-pool": "The Up next pool could not be loaded from Trello",
@@ -280,10 +269,10 @@ or moved away stops the week's writing: `F` rewrites it from this machine's copy
         if week is None:
             return
         rota = self._rota
-        pair = " + ".join(rota.pair) if rota is not None and rota.pair else "not set"
+        pair = triage_words(rota.pair if rota is not None and rota.pair else ())
         agreed = {"saved": "", "config": " (config)", "suggested": " (suggested, R to change)"}.get(
             rota.source if rota else "", "")
-        header.left = f"Planning · {week} · {week.span_text()} · triage: {pair}{agreed}"
+        header.left = f"Planning · {week} · {week.span_text()} · {pair}{agreed}"
         state = {"saved": "saved", "last week": "from last week, not saved yet", "new": "new plan"}.get(self._source,
                                                                                                     "")
         if self._pool is None:
@@ -292,7 +281,7 @@ or moved away stops the week's writing: `F` rewrites it from this machine's copy
             zone = ZoneInfo(self.desk.settings.sla.timezone)
             at = self._pool.loaded_at.astimezone(zone).strftime("%H:%M") if self._pool.loaded_at else "never"
             pool = f"pool: {len(self._pool.items)} cards as of {at}"
-        record = f" · {self._record_line}" if self._record_line else ""
+        record = f" · {self.plan_record.line}" if self.plan_record.line else ""
         header.right = f"· {state}{record} · {pool}"
 
     # --- editing ------------------------------------------------------------------------------------
@@ -418,7 +407,7 @@ or moved away stops the week's writing: `F` rewrites it from this machine's copy
     def action_refresh(self) -> None:
         """`r`: reload the pool from Trello (and the week with it), and look at the plan of record."""
         self.load_pool()
-        self.check_record()
+        self.plan_record.check()
 
     def action_projector(self) -> None:
         if self.app.theme == PROJECTOR_THEME.name:
@@ -475,6 +464,28 @@ or moved away stops the week's writing: `F` rewrites it from this machine's copy
         if self._plan is not None:
             self.app.push_screen(ConfirmationsScreen(self.service, self._plan, self.pool_items,
                                                      self.desk.services.call.confirmations))
+
+    # --- the components' keys and messages: the plan of record, the roster, the close-out -------------------
+    def on_record_notice(self, message: RecordNotice) -> None:
+        self.plan_record.notice(message)
+
+    def on_record_shown(self, message: RecordShown) -> None:
+        self.plan_record.shown(message)
+
+    def action_record(self, choice: str) -> None:
+        self.plan_record.choose(choice)  # m M F T
+
+    def action_add_person(self) -> None:
+        self.roster_keys.add_person()
+
+    def action_remove_person(self) -> None:
+        self.roster_keys.remove_person()
+
+    def action_close_week(self) -> None:
+        self.close_out.ask()
+
+    def on_week_closed(self, message: WeekClosed) -> None:
+        self.close_out.finished(message)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Commands for ``ctrl+p`` that run the same actions as the keys."""

@@ -21,8 +21,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from supportdesk_tui.domain.journal import JournalStatus
-from supportdesk_tui.domain.planning import day_label
+from supportdesk_tui.domain.planning import IsoWeek, day_label
 from supportdesk_tui.screens.base import DeskScreen
 from supportdesk_tui.screens.boards.dialogs import CardDetailScreen
 from supportdesk_tui.screens.desk import Desk
@@ -86,7 +85,6 @@ to them since), their impediments; each customer's commitment in words; triage s
         self._view: StandupView | None = None
         self._rows: dict[str, Row] = {}
         self._read_at: datetime | None = None
-        self._error: BaseException | None = None
 
     @property
     def service(self) -> StandupService:
@@ -109,15 +107,16 @@ to them since), their impediments; each customer's commitment in words; triage s
         self.query_one("#standup-rows", OptionList).focus()
         self.reload()
 
-    def on_screen_resume(self) -> None:
+    def back_in_front(self) -> None:
         if self._view is not None:
-            self.reload()  # back here: catch up (one small request per board within the minute)
+            self.reload()  # back from another mode or screen: catch up (one small request per board)
 
     # --- data flow --------------------------------------------------------------------------------
     @work(group=LOAD_GROUP, exclusive=True, exit_on_error=False)
     async def reload(self) -> None:
         day = self.day
         try:
+            await self.renew_if_refused()  # `r` after a refused key or token: read them again
             view = await self.service.load(day)
         except Exception as exc:  # shown as a banner; the last stand-up stays on screen
             self.post_message(StandupFailed(day, exc))
@@ -131,7 +130,8 @@ to them since), their impediments; each customer's commitment in words; triage s
     def on_standup_loaded(self, message: StandupLoaded) -> None:
         if message.day != self.day:
             return  # the user walked on to another day meanwhile
-        self._view, self._error, self._read_at = message.view, None, self.desk.clock.now()
+        self._view, self.failure, self._read_at = message.view, None, self.desk.clock.now()
+        self.note_error(None)
         banner = self.query_one(Banner)
         if not message.view.planned:
             banner.show(f"No plan for {message.view.plan.week} yet: plan it on the Planning screen (3).", info=True)
@@ -144,7 +144,8 @@ to them since), their impediments; each customer's commitment in words; triage s
     def on_standup_failed(self, message: StandupFailed) -> None:
         if message.day != self.day:
             return
-        self._error = message.error
+        self.failure = message.error
+        self.note_error(message.error, "reading the stand-up")
         self.query_one(Banner).show(f"⚠ The stand-up could not be read: {describe_error(message.error)} "
                                     "(press r to retry).")
         self._update_header()
@@ -168,12 +169,12 @@ to them since), their impediments; each customer's commitment in words; triage s
         day = self.day
         week = self._view.plan.week if self._view is not None else None
         header.left = f"Standup · {day_label(day)} {day.year}" + (f" ({week})" if week else "")
-        pair = self._view.standup.pair if self._view is not None else None
-        names = pair or tuple(self.desk.triage_pair())
-        triage = f"triage: {' + '.join(names)}" if names else "triage: not chosen"
+        view = self._view
+        triage = self.triage_words(view.standup.pair if view is not None else None, unset="not chosen",
+                                   this_week=view is None or view.plan.week == IsoWeek.of(self.service.today()))
         pending = self.desk.pending_actions()
         extra = f" · {pending} pending action(s)" if pending else ""
-        if self._error is not None:
+        if self.failure is not None:
             state = "offline"
         elif self._read_at is not None:
             state = f"read {self._read_at.astimezone(ZoneInfo(self.desk.settings.sla.timezone)):%H:%M:%S}"
@@ -229,13 +230,7 @@ to them since), their impediments; each customer's commitment in words; triage s
 
     def on_impediment_written(self, message: ImpedimentWritten) -> None:
         outcome = message.outcome
-        if outcome.status is JournalStatus.DONE:
-            self.notify(outcome.confirmation or outcome.message, markup=False)
-        elif outcome.status is JournalStatus.PENDING:
-            self.notify(f"{outcome.message}. It is queued and will be retried.", title="Not sent yet",
-                        severity="warning", markup=False)
-        else:
-            self.notify(outcome.message, title="Trello refused", severity="error", markup=False, timeout=10)
+        self.notify_outcome(outcome, done=outcome.confirmation or outcome.message)
         self.reload()
 
     @on(OptionList.OptionSelected, "#standup-rows")

@@ -142,7 +142,8 @@ class AgendaService:
                 continue
             at = entered_at(entries, card.id, card.list_id)
             if at is not None and at >= since:
-                out.append((at, AgendaCard(card.name, _estimate(card), at.astimezone(self.zone()).date())))
+                out.append((at, AgendaCard(card.name, _estimate(card), at.astimezone(self.zone()).date(),
+                                           card_id=card.id)))
         return [c for _, c in sorted(out, key=lambda pair: pair[0])]
 
     async def _waiting_and_up_next(self, board: Board, entries: Sequence[ListEntry], unread: list[str]
@@ -165,7 +166,7 @@ class AgendaService:
         if since:
             at = entered_at(entries, card.id, card.list_id) or _created(card.id)
             when = at.astimezone(self.zone()).date() if at else None
-        return AgendaCard(card.name, estimate, when, ticket, too_big_words(estimate, max_days))
+        return AgendaCard(card.name, estimate, when, ticket, too_big_words(estimate, max_days), card_id=card.id)
 
     async def _ticket_states(self, cards: Iterable[Card], unread: list[str]) -> dict[int, str]:
         numbers = sorted({n for c in cards if (n := linked_ticket(c.desc, self.settings.groove.subdomain))})

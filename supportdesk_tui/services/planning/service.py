@@ -11,8 +11,8 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Literal
 
 from supportdesk_tui.clients.errors import ApiError
@@ -110,6 +110,8 @@ class PublishReport:
 class _Cache:
     rota: dict[IsoWeek, TriagePair] | None = None
     loading: asyncio.Task[None] | None = None
+    carded: dict[IsoWeek, datetime | None] = field(default_factory=dict)
+    """Weeks whose pair in ``rota`` is their plan card's, with when this machine last read or wrote that card."""
 
 
 class PlanningService:
@@ -269,12 +271,15 @@ class PlanningService:
         store = self.context.store
         records = {w: r for w, r in store.load_plan_records().items() if r.card_id}
         history = history_from_store({w: p for w, p in store.load_rota().items() if w not in records})
+        carded: dict[IsoWeek, datetime | None] = {}
         for week, row in records.items():
             pair = (store.load_plan(week) or row.base or {}).get("triage_pair")
             if pair and len(pair) == 2:
                 history[IsoWeek.parse(week)] = (str(pair[0]), str(pair[1]))
+                carded[IsoWeek.parse(week)] = row.read_at
             else:
                 history.pop(IsoWeek.parse(week), None)
+        self._cache.carded = carded
         return history
 
     def _record_changed(self, event: RecordEvent) -> None:
@@ -339,6 +344,19 @@ class PlanningService:
             return tuple(self.settings.team.triage)
         choice = self._choice(self.this_week(), self._cache.rota)
         return choice.pair or ()
+
+    def pair_as_of(self) -> str:
+        """For the headers beside the pair ``current_pair`` gives: ``as of 10:02 (Trello not reachable)``
+        (the Planning header's words) when it is this week's plan card's and Trello could not be asked
+        about that card just now; empty when the pair is current, or not a plan card's."""
+        if self.record.reachable is not False or self._cache.rota is None:
+            return ""
+        week = self.this_week()
+        if week not in self._cache.carded or self._choice(week, self._cache.rota).source != "saved":
+            return ""
+        when = self._cache.carded[week]
+        at = when.astimezone(ZoneInfo(self.settings.sla.timezone)).strftime("%H:%M") if when else "never"
+        return f"as of {at} (Trello not reachable)"
 
     def _start_rota_load(self) -> None:
         if self._cache.loading is not None and not self._cache.loading.done():
