@@ -355,7 +355,7 @@ class PlanningService:
         if week not in self._cache.carded or self._choice(week, self._cache.rota).source != "saved":
             return ""
         when = self._cache.carded[week]
-        at = when.astimezone(ZoneInfo(self.settings.sla.timezone)).strftime("%H:%M") if when else "never"
+        at = when.astimezone(self.context.zone()).strftime("%H:%M") if when else "never"
         return f"as of {at} (Trello not reachable)"
 
     def _start_rota_load(self) -> None:
