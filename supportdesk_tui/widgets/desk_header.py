@@ -24,19 +24,18 @@ class DeskHeader(Static):
     left: reactive[str] = reactive("")
     right: reactive[str] = reactive("")
     right_short: reactive[str] = reactive("")
-    """Optional: ``right`` said in fewer cells, used when both parts do not fit side by side."""
-
-    MIN_LEFT = 24  # a narrow terminal switches to ``right_short`` to keep at least this much of ``left``
+    """Optional: ``right`` said in fewer cells, used when ``left`` would not fit whole beside ``right``."""
 
     def render(self) -> Text:
         """``left`` gives way first on a narrow terminal: ``right`` holds the state of things (counts,
-        breaches, last sync, offline), which must stay readable."""
+        breaches, last sync, offline), which must stay readable. Where ``left`` (the screen, the week, who
+        is on triage) would be cut, ``right_short`` says the same state in fewer cells."""
         if not self.right:
             return Text(self.left, no_wrap=True, overflow="ellipsis")
         width = self.content_size.width
         right = Text(self.right)
         left = Text(self.left)
-        if self.right_short and width - right.cell_len - 2 < min(self.MIN_LEFT, left.cell_len):
+        if self.right_short and width - right.cell_len - 2 < left.cell_len:
             right = Text(self.right_short)
         room = width - right.cell_len - 2
         if left.cell_len > room:

@@ -51,6 +51,7 @@ from supportdesk_tui.screens.planning.dialogs import (
     RotaScreen,
     WeekOpened,
 )
+from supportdesk_tui.screens.planning.header_text import planning_header
 from supportdesk_tui.screens.planning.help_text import PLANNING_HELP
 from supportdesk_tui.screens.planning.record_view import PLAN_RECORD_BINDINGS, PlanRecordView, RecordNotice, RecordShown
 from supportdesk_tui.screens.planning.roster import (
@@ -61,11 +62,11 @@ from supportdesk_tui.screens.planning.roster import (
     pair_customers,
     picker_words,
 )
-from supportdesk_tui.services.planning.service import PlanningService, Pool, RotaChoice
+from supportdesk_tui.services.planning.service import PlanningService, Pool, RotaChoice, RotaSource, WeekSource
 from supportdesk_tui.themes import HOUSE_THEME, PROJECTOR_THEME
 from supportdesk_tui.widgets.banner import Banner
 from supportdesk_tui.widgets.desk_footer import DeskFooter
-from supportdesk_tui.widgets.desk_header import DeskHeader, triage_words
+from supportdesk_tui.widgets.desk_header import DeskHeader
 from supportdesk_tui.widgets.plan_grid import MIN_DAY_WIDTH, WHO_WIDTH, PlanGrid, TotalsPanel
 
 
@@ -100,7 +101,7 @@ class PlanningScreen(DeskScreen):
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)
         self._plan: Plan | None = None
-        self._source = "new"
+        self._source = WeekSource.NEW
         self._rota: RotaChoice | None = None
         self._pool: Pool | None = None
         self._theme_before: str | None = None
@@ -150,7 +151,7 @@ class PlanningScreen(DeskScreen):
         self._render_plan()
 
     def _adopt(self, plan: Plan) -> None:  # someone else's plan, read from the week's card (the record renders)
-        self._plan, self._source = plan, "saved"
+        self._plan, self._source = plan, WeekSource.SAVED
 
     # --- workers: they fetch and post; handlers touch widgets -----------------------------------
     @work(group="planning-week", exclusive=True, exit_on_error=False)
@@ -223,7 +224,7 @@ class PlanningScreen(DeskScreen):
             banner.show("⚠ Some boards could not be read: " + "; ".join(message.pool.problems), info=True)
         elif not banner.has_class("-record"):  # a plan-of-record message stays until it is answered
             banner.hide()
-        if self._plan is not None and self._source != "saved" and self._week is not None:
+        if self._plan is not None and self._source is not WeekSource.SAVED and self._week is not None:
             self.open_week(self._week)  # an unsaved week is re-derived with the fresh pool (or the one asked for)
         elif self._plan is not None:
             self.load_knowledge(self._plan.week, self._plan.developers)  # the boards' card members count too
@@ -264,25 +265,13 @@ class PlanningScreen(DeskScreen):
         self.query_one("#pool", TotalsPanel).show(totals, self._style_for, pool=True, notes=notes)
 
     def _update_header(self) -> None:
-        header = self.query_one(DeskHeader)
         week = self._plan.week if self._plan is not None else self._week
         if week is None:
             return
-        rota = self._rota
-        pair = triage_words(rota.pair if rota is not None and rota.pair else ())
-        agreed = {"saved": "", "config": " (config)", "suggested": " (suggested, R to change)"}.get(
-            rota.source if rota else "", "")
-        header.left = f"Planning · {week} · {week.span_text()} · {pair}{agreed}"
-        state = {"saved": "saved", "last week": "from last week, not saved yet", "new": "new plan"}.get(self._source,
-                                                                                                    "")
-        if self._pool is None:
-            pool = "Up next pool not loaded (r retries)" if self.error_detail else "loading the Up next pool…"
-        else:
-            zone = ZoneInfo(self.desk.settings.sla.timezone)
-            at = self._pool.loaded_at.astimezone(zone).strftime("%H:%M") if self._pool.loaded_at else "never"
-            pool = f"pool: {len(self._pool.items)} cards as of {at}"
-        record = f" · {self.plan_record.line}" if self.plan_record.line else ""
-        header.right = f"· {state}{record} · {pool}"
+        text = planning_header(week, self._rota, self._source, self._pool, pool_failed=bool(self.error_detail),
+                               record_line=self.plan_record.line, zone=ZoneInfo(self.desk.settings.sla.timezone))
+        header = self.query_one(DeskHeader)
+        header.left, header.right, header.right_short = text.left, text.right, text.right_short
 
     # --- editing ------------------------------------------------------------------------------------
     def _cell(self) -> tuple[Plan, str, date | None] | None:
@@ -299,10 +288,10 @@ class PlanningScreen(DeskScreen):
             self.notify(warning, severity="warning", markup=False)
         if plan == self._plan:
             return
-        before = self._plan if self._source == "saved" else None
-        self._plan, self._source = plan, "saved"
-        if self._rota is not None and self._rota.pair == plan.triage_pair and self._rota.source != "saved":
-            self._rota = replace(self._rota, source="saved")  # saving the plan records its pair in the rota
+        before = self._plan if self._source is WeekSource.SAVED else None
+        self._plan, self._source = plan, WeekSource.SAVED
+        if self._rota is not None and self._rota.pair == plan.triage_pair and self._rota.source is not RotaSource.SAVED:
+            self._rota = replace(self._rota, source=RotaSource.SAVED)  # saving the plan records its pair in the rota
         self._render_plan()
         self.save_plan(plan, before)
 
@@ -435,7 +424,7 @@ class PlanningScreen(DeskScreen):
             current = self._plan
             if pair is not None and current is not None and current.week == plan.week:
                 updated = current.with_triage_pair(pair)
-                self._plan, self._source = updated, "saved"
+                self._plan, self._source = updated, WeekSource.SAVED
                 self._render_plan()
                 self.save_rota(updated, pair)
 

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from enum import StrEnum
 
 from supportdesk_tui.clients.errors import ApiError
 from supportdesk_tui.domain.actions import PlanPublish, PublishTarget
@@ -53,7 +53,21 @@ log = logging.getLogger(__name__)
 
 
 # -------------------------------------------------------------------------------------------- results
-WeekSource = Literal["saved", "last week", "new"]
+class WeekSource(StrEnum):
+    """Where the grid's plan came from: saved (here or on the plan card), carried from last week, or new."""
+
+    SAVED = "saved"
+    LAST_WEEK = "last week"
+    NEW = "new"
+
+
+class RotaSource(StrEnum):
+    """Where a week's triage pair came from: agreed and saved, the config's ``[team] triage``, or suggested."""
+
+    SAVED = "saved"
+    CONFIG = "config"
+    SUGGESTED = "suggested"
+    NONE = "none"  # nobody could be suggested (``problems`` says why)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +85,7 @@ class RotaChoice:
 
     week: IsoWeek
     pair: TriagePair | None
-    source: Literal["saved", "config", "suggested", "none"]
+    source: RotaSource
     problems: tuple[str, ...] = ()
 
 
@@ -183,15 +197,16 @@ class PlanningService:
         rota = await self.rota_for(week)
         saved = await self.load_plan(week)
         if saved is not None:
-            plan = saved if saved.triage_pair == rota.pair or rota.source != "saved" else \
+            plan = saved if saved.triage_pair == rota.pair or rota.source is not RotaSource.SAVED else \
                 saved.with_triage_pair(rota.pair)
-            return OpenedWeek(plan, "saved")
+            return OpenedWeek(plan, WeekSource.SAVED)
         previous = await self.load_plan(week.prev())
         if previous is not None:
             plan = start_from(previous, week, pool, holidays=self.settings.sla.holidays,
                               developers=next_roster(previous, self.settings.team.developers), triage_pair=rota.pair)
-            return OpenedWeek(plan, "last week", f"Started from {week.prev()}'s plan (not saved until you change it).")
-        return OpenedWeek(self.new_plan(week).with_triage_pair(rota.pair), "new")
+            return OpenedWeek(plan, WeekSource.LAST_WEEK,
+                              f"Started from {week.prev()}'s plan (not saved until you change it).")
+        return OpenedWeek(self.new_plan(week).with_triage_pair(rota.pair), WeekSource.NEW)
 
     async def save(self, plan: Plan, base: Plan | None = None) -> None:
         """Save a plan (and its triage pair in the rota); later calls win, writes stay in order.
@@ -293,16 +308,16 @@ class PlanningService:
         team = self.settings.team
         if week in history:
             pair = history[week]
-            return RotaChoice(week, pair, "saved", triage_pair_problems(pair, team.triage_leads, team.developers,
-                                                                        week=week, history=history))
+            problems = triage_pair_problems(pair, team.triage_leads, team.developers, week=week, history=history)
+            return RotaChoice(week, pair, RotaSource.SAVED, problems)
         configured = tuple(team.triage)
         if week == self.this_week() and len(configured) == 2 and configured[0] != configured[1]:
-            return RotaChoice(week, (configured[0], configured[1]), "config")
+            return RotaChoice(week, (configured[0], configured[1]), RotaSource.CONFIG)
         try:
             return RotaChoice(week, suggest_triage_pair(week, team.triage_leads, team.developers, history),
-                              "suggested")
+                              RotaSource.SUGGESTED)
         except ValueError as exc:
-            return RotaChoice(week, None, "none", (str(exc),))
+            return RotaChoice(week, None, RotaSource.NONE, (str(exc),))
 
     async def rota_for(self, week: IsoWeek) -> RotaChoice:
         """The agreed pair if saved; this week's configured ``[team].triage``; else the fair suggestion."""
@@ -352,7 +367,7 @@ class PlanningService:
         if self.record.reachable is not False or self._cache.rota is None:
             return ""
         week = self.this_week()
-        if week not in self._cache.carded or self._choice(week, self._cache.rota).source != "saved":
+        if week not in self._cache.carded or self._choice(week, self._cache.rota).source is not RotaSource.SAVED:
             return ""
         when = self._cache.carded[week]
         at = when.astimezone(self.context.zone()).strftime("%H:%M") if when else "never"
