@@ -98,3 +98,32 @@ def _update(board: Any) -> Any:
     from tests.support import NOW
 
     return BoardUpdate(board, True, NOW)
+
+
+async def test_a_move_queued_offline_stays_shown_after_its_replay_until_a_later_poll(
+        boards_app: Callable[..., Any], world: World) -> None:
+    async with boards_app().run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_boards(pilot)
+        assert isinstance(screen, BoardsScreen)
+        login = world.cards["login"]
+        before = screen._board
+        assert before is not None
+        kanban(pilot.app).focus_card(login)
+        world.trello_server.faults.down = True
+        await pilot.press("shift+right")
+        await wait_until(pilot, lambda: pilot.app.pending_actions() == 1)  # queued: Trello did not answer
+        assert column_of(pilot.app, login) == 1  # shown where it is going
+        world.trello_server.faults.down = False
+        await pilot.app.services.resume_journal()  # Trello is back: the queued move is sent
+        assert world.list_of(login) == "Up next" and pilot.app.pending_actions() == 0
+        # The answer of a poll that started before the replay sent the move: it still has the card where it was.
+        screen.post_message(BoardLoaded(ACME.board_id, _update(before), screen._polls_started))
+        await pilot.pause()
+        await asyncio.sleep(0)
+        await pilot.pause()
+        assert column_of(pilot.app, login) == 1
+        screen.refresh_board()  # a poll that starts now brings Trello's own board, with the move in it
+        await wait_until(pilot, lambda: not any(w.group == REFRESH_GROUP and not w.is_finished
+                                                for w in screen.workers))
+        await pilot.pause()
+        assert column_of(pilot.app, login) == 1 and screen.shown_board() is screen._board

@@ -208,8 +208,10 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         self.query_one(Banner).hide()
         self.service_answered()  # back online: the services replay what was queued, in order
         if not self.desk.pending_actions():
+            # The queued moves have run; this poll may have started before they did, so each is treated
+            # as a move Trello just confirmed: shown where it went until a poll started from now on.
             for card_id in self._queued:
-                self._optimistic.pop(card_id, None)  # the queued moves have run: Trello's board is the truth
+                self._confirmed.setdefault(card_id, self._polls_started)
             self._queued.clear()
         for card_id, confirmed_at in list(self._confirmed.items()):
             if message.poll > confirmed_at:  # this poll started after Trello confirmed the move
