@@ -20,13 +20,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 from fractions import Fraction
 
 from supportdesk_tui.domain.cadence import matches_week_pattern
 from supportdesk_tui.domain.customers import Customer
-from supportdesk_tui.domain.planning import TRIAGE, IsoWeek, Plan, Slot, format_days, format_half_days, plan_totals
+from supportdesk_tui.domain.planning import (
+    TRIAGE,
+    IsoWeek,
+    Plan,
+    Slot,
+    day_label,
+    format_days,
+    format_half_days,
+    plan_totals,
+)
 from supportdesk_tui.domain.sla_clock import RESOLVED_BACKLOG, RESOLVED_CLOSED, SlaClock, SlaStatus
 from supportdesk_tui.domain.words import count_of
 
@@ -233,14 +242,32 @@ class TriageSince:
     breached: int = 0
     at_risk_now: int = 0
     pending_actions: int = 0
+    caveat: str = ""
+    """Why the figures may be short, in a sentence (:func:`watch_caveat`); empty when they are whole."""
 
-    def lines(self) -> tuple[str, str]:
-        """The two lines every stand-up shows: what came and went, then what is open now."""
-        return (f"{self.received} received, {self.backlogged} backlogged, {self.fixed} fixed, {self.breached} breached",
-                f"{self.at_risk_now} at risk now; {count_of(self.pending_actions, 'action')} still pending")
+    def lines(self) -> tuple[str, ...]:
+        """The lines every stand-up shows: what came and went, what is open now, and the caveat if any."""
+        counts = (f"{self.received} received, {self.backlogged} backlogged, {self.fixed} fixed, "
+                  f"{self.breached} breached",
+                  f"{self.at_risk_now} at risk now; {count_of(self.pending_actions, 'action')} still pending")
+        return (*counts, self.caveat) if self.caveat else counts
 
 
-def triage_since(clocks: Iterable[SlaClock], since: datetime, now: datetime, pending_actions: int = 0) -> TriageSince:
+def watch_caveat(watched_from: datetime | None, since: datetime, zone: tzinfo) -> str:
+    """The triage figures come from what this machine saw of the inbox (Groove keeps no state history):
+    when it started watching after ``since``, a ticket that came and went before then is not counted,
+    and the stand-up says so rather than show short figures as whole."""
+    if watched_from is None:
+        return "Not counted: this machine has never read the Groove inbox (the app reads it when it starts)."
+    if watched_from <= since:
+        return ""
+    local = watched_from.astimezone(zone)
+    when = f"{day_label(local.date())} {local:%H:%M}"
+    return f"Counted since this machine first read the inbox ({when}): some may be missing."
+
+
+def triage_since(clocks: Iterable[SlaClock], since: datetime, now: datetime, pending_actions: int = 0,
+                 caveat: str = "") -> TriageSince:
     """Count what triage saw between ``since`` (the last stand-up) and ``now``, from every ticket's SLA clocks.
 
     Received: clocks started (created, not reopened); backlogged / fixed: clocks resolved that way;
@@ -258,7 +285,7 @@ def triage_since(clocks: Iterable[SlaClock], since: datetime, now: datetime, pen
             breached += 1
         if clock.final is None and clock.status(now) is SlaStatus.AT_RISK:
             at_risk += 1
-    return TriageSince(received, backlogged, fixed, breached, at_risk, pending_actions)
+    return TriageSince(received, backlogged, fixed, breached, at_risk, pending_actions, caveat)
 
 
 # ------------------------------------------------------------------------------------------------ the whole

@@ -29,6 +29,16 @@ class HistoryStore(StoreBase):
                                     _only_args(numbers)).fetchall()
         return {n: datetime.fromisoformat(c) for n, c in rows}
 
+    def watching_since(self) -> datetime | None:
+        """When this machine first listed the inbox (its first sync), or None if it never has: figures
+        drawn from the observed history are whole only from then on. A store from before the first sync
+        was recorded dates it by its earliest sighting instead."""
+        with self._lock:
+            first = self._db.execute("SELECT value FROM meta WHERE key = 'inbox_first_synced_at'").fetchone()
+            seen = self._db.execute("SELECT MIN(first_seen) FROM tickets_seen").fetchone()
+        found = [datetime.fromisoformat(row[0]) for row in (first, seen) if row and row[0]]
+        return min(found) if found else None
+
     # --- observed history (Groove v1 has no state history; we keep what we saw) -------------------
     def _last_states(self, db: sqlite3.Connection) -> dict[int, tuple[int, str]]:
         """Each ticket's latest (seq, state), read once; kept current by every write below."""

@@ -94,6 +94,8 @@ class InboxStore(HistoryStore):
                                [(t.number, ticket_to_json(t)) for t in rows])
                 db.execute("INSERT INTO meta(key, value) VALUES ('inbox_synced_at', ?) "
                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (_iso(synced_at),))
+                db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('inbox_first_synced_at', ?)",
+                           (_iso(synced_at),))  # kept for good: when this machine started watching the inbox
                 states = self._observe_states(db, fresh.values(), synced_at)
                 seen = self._seen_numbers(db)
                 unseen = [t for n, t in fresh.items() if n not in seen]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -161,3 +162,23 @@ def test_save_inbox_names_the_tickets_it_had_never_seen(tmp_path: Path) -> None:
     assert store.save_inbox([ticket(1), ticket(2)], T0) == {1, 2}
     assert store.save_inbox([ticket(2), ticket(3)], T0 + timedelta(minutes=1)) == {3}
     assert store.save_inbox([ticket(1), ticket(3)], T0 + timedelta(minutes=2)) == set()  # 1 came back
+
+
+def test_watching_since_is_the_first_sync_even_of_an_empty_inbox_and_never_moves(tmp_path: Path) -> None:
+    store = Store.in_dir(tmp_path / "d")
+    assert store.watching_since() is None  # never read the inbox
+    store.save_inbox([], T0)  # an empty inbox was read: the machine is watching from now
+    assert store.watching_since() == T0
+    store.save_inbox([ticket(1)], T0 + timedelta(hours=2))
+    assert store.watching_since() == T0  # later syncs do not move it
+
+
+def test_watching_since_of_a_store_from_before_it_was_recorded_is_its_first_sighting(tmp_path: Path) -> None:
+    store = Store.in_dir(tmp_path / "d")
+    store.save_inbox([ticket(1)], T0)
+    store.close()
+    with sqlite3.connect(tmp_path / "d" / "supportdesk.sqlite3") as db:  # as an older version left it
+        db.execute("DELETE FROM meta WHERE key = 'inbox_first_synced_at'")
+    again = Store.in_dir(tmp_path / "d")
+    again.save_inbox([ticket(1), ticket(2)], T0 + timedelta(days=1))  # the new version's first sync
+    assert again.watching_since() == T0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,6 +20,8 @@ from supportdesk_tui.domain.standup import (
     commitment,
     previous_working_day,
     standup_day,
+    triage_since,
+    watch_caveat,
     working_days_left,
 )
 from supportdesk_tui.domain.standup_text import WIDTH, render_markdown, render_text
@@ -148,3 +151,23 @@ def test_developers_with_nothing_planned_still_appear() -> None:
     standup = build_standup(plan_with(("ana", WED, VAT)), WED)
     text = render_text(standup)
     assert "ben:\n  Today: nothing planned today" in text
+
+
+LONDON = ZoneInfo("Europe/London")
+SINCE = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("watched_from", "caveat"), [
+    (None, "Not counted: this machine has never read the Groove inbox (the app reads it when it starts)."),
+    (datetime(2026, 11, 20, 8, 0, tzinfo=UTC), ""),  # watching since before the last stand-up: whole
+    (SINCE, ""),
+    (datetime(2026, 11, 25, 10, 0, tzinfo=UTC),
+     "Counted since this machine first read the inbox (Wed 25 Nov 10:00): some may be missing."),
+    (datetime(2026, 11, 24, 23, 30, tzinfo=UTC),  # in the team's zone it is still Tue
+     "Counted since this machine first read the inbox (Tue 24 Nov 23:30): some may be missing."),
+])
+def test_triage_figures_say_when_this_machine_did_not_see_the_whole_window(watched_from: datetime | None,
+                                                                           caveat: str) -> None:
+    assert watch_caveat(watched_from, SINCE, LONDON) == caveat
+    lines = triage_since((), SINCE, datetime(2026, 11, 25, 10, 0, tzinfo=UTC), 0, caveat).lines()
+    assert lines[2:] == ((caveat,) if caveat else ())

@@ -39,6 +39,7 @@ from supportdesk_tui.domain.standup import (
     previous_working_day,
     standup_day,
     triage_since,
+    watch_caveat,
 )
 from supportdesk_tui.domain.standup_activity import BoardActivity, CardState, impediment_reasons, join_activity
 from supportdesk_tui.services.context import ServiceContext
@@ -260,7 +261,9 @@ class StandupService:
     async def _triage(self, since: datetime) -> TriageSince:
         now = self.context.clock.now()
         clocks = await asyncio.to_thread(self._clocks)
-        return triage_since(clocks, since, now, self.context.journal.pending_count)
+        watched = await asyncio.to_thread(self.context.store.watching_since)
+        return triage_since(clocks, since, now, self.context.journal.pending_count,
+                            watch_caveat(watched, since, self.context.zone()))
 
     def _clocks(self) -> list[SlaClock]:
         """Every seen ticket's clocks, replayed from the store's histories (runs in a thread)."""
