@@ -54,6 +54,17 @@ async def wait_until(pilot: Any, check: Callable[[], bool], rounds: int = 200) -
     raise AssertionError("condition not reached")
 
 
+async def on_the_login_card(pilot: Any, world: World) -> tuple[BoardsScreen, str, Any]:
+    """The Boards screen on Acme with the cursor on the login card; the board as shown before any move."""
+    screen = await open_boards(pilot)
+    assert isinstance(screen, BoardsScreen)
+    login = world.cards["login"]
+    before = screen._board
+    assert before is not None
+    kanban(pilot.app).focus_card(login)
+    return screen, login, before
+
+
 async def test_a_poll_from_before_a_move_does_not_put_the_card_back(boards_app: Callable[..., Any],
                                                                     world: World) -> None:
     hold = threading.Event()
@@ -65,12 +76,7 @@ async def test_a_poll_from_before_a_move_does_not_put_the_card_back(boards_app: 
         return inner(req)
 
     async with boards_app().run_test(size=SIZE) as pilot:
-        screen = await open_boards(pilot)
-        assert isinstance(screen, BoardsScreen)
-        login = world.cards["login"]
-        before = screen._board
-        assert before is not None
-        kanban(pilot.app).focus_card(login)
+        screen, login, before = await on_the_login_card(pilot, world)
         world.trello_server.handler = slow_board_loads
         try:
             await pilot.press("shift+right")
@@ -103,12 +109,7 @@ def _update(board: Any) -> Any:
 async def test_a_move_queued_offline_stays_shown_after_its_replay_until_a_later_poll(
         boards_app: Callable[..., Any], world: World) -> None:
     async with boards_app().run_test(size=SIZE, notifications=True) as pilot:
-        screen = await open_boards(pilot)
-        assert isinstance(screen, BoardsScreen)
-        login = world.cards["login"]
-        before = screen._board
-        assert before is not None
-        kanban(pilot.app).focus_card(login)
+        screen, login, before = await on_the_login_card(pilot, world)
         world.trello_server.faults.down = True
         await pilot.press("shift+right")
         await wait_until(pilot, lambda: pilot.app.pending_actions() == 1)  # queued: Trello did not answer
