@@ -7,7 +7,7 @@ import logging
 import socket
 import threading
 import traceback
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -27,14 +27,16 @@ from supportdesk_tui.clients.trello.facade import TrelloClient, WriteOutcomeUnkn
 from supportdesk_tui.clients.trello.session import RebasingSession, RequestBudget
 from supportdesk_tui.domain.clock import FixedClock
 from supportdesk_tui.fakes.base import FakeServer, Request, Response
-from supportdesk_tui.fakes.trello.server import TrelloFake, start_trello_fake
+from supportdesk_tui.fakes.trello.server import TrelloFake
+from tests.clients import trello_server
+from tests.clients.trello_server import BOARD, KEY, NOW, TOKEN
 
-KEY = "k3y-a1b2c3d4e5f6"
-TOKEN = "t0k3n-99887766554433221100ffee"
-NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-BOARD = "5f1a2b3c0000000000000a01"
 EPICS = "5f1a2b3c0000000000000e01"
 MODES = ["oauth", "query"]
+
+
+shared_server = trello_server.shared_server
+server = trello_server.server
 
 
 class Waits:
@@ -73,21 +75,8 @@ def fake() -> TrelloFake:
     return fake
 
 
-@pytest.fixture(scope="module")
-def shared_server() -> Iterator[FakeServer]:
-    """One loopback server per module (stopping one costs its 0.5 s poll interval); each test gets a fresh fake."""
-    server = start_trello_fake(TrelloFake(FixedClock(NOW), key=KEY, token=TOKEN))
-    yield server
-    server.stop()
 
 
-@pytest.fixture
-def server(shared_server: FakeServer, fake: TrelloFake) -> FakeServer:
-    shared_server.handler = fake.handle
-    with shared_server.faults.lock:
-        shared_server.faults.scripted.clear()
-    shared_server.clear_log()
-    return shared_server
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ spends them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
 
 import pytest
 import requests
@@ -21,13 +20,15 @@ from supportdesk_tui.clients.trello.facade import TrelloClient, WriteOutcomeUnkn
 from supportdesk_tui.clients.trello.session import RateLimitScope, RequestBudget, limit_scope
 from supportdesk_tui.domain.clock import FixedClock
 from supportdesk_tui.fakes.base import FakeServer
-from supportdesk_tui.fakes.trello.server import TrelloFake, start_trello_fake
+from supportdesk_tui.fakes.trello.server import TrelloFake
+from tests.clients import trello_server
+from tests.clients.trello_server import BOARD, KEY, NOW, TOKEN
 
-KEY = "k3y-a1b2c3d4e5f6"
-TOKEN = "t0k3n-99887766554433221100ffee"
 OTHER_TOKEN = "t0k3n-other-tool-000000000000"
-NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-BOARD = "5f1a2b3c0000000000000a01"
+
+
+shared_server = trello_server.shared_server
+server = trello_server.server
 
 
 class Ticks:
@@ -64,20 +65,8 @@ def fake(ticks: Ticks) -> TrelloFake:
     return fake
 
 
-@pytest.fixture(scope="module")
-def shared_server() -> Iterator[FakeServer]:
-    server = start_trello_fake(TrelloFake(FixedClock(NOW), key=KEY, token=TOKEN))
-    yield server
-    server.stop()
 
 
-@pytest.fixture
-def server(shared_server: FakeServer, fake: TrelloFake) -> FakeServer:
-    shared_server.handler = fake.handle
-    with shared_server.faults.lock:
-        shared_server.faults.scripted.clear()
-    shared_server.clear_log()
-    return shared_server
 
 
 @pytest.fixture
