@@ -6,11 +6,12 @@ pair in its header."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual import events, on
 from textual.app import SystemCommand
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 
 from supportdesk_tui.domain.journal import JournalStatus
 from supportdesk_tui.screens.desk import Desk
@@ -34,6 +35,25 @@ class DeskScreen(Screen[None]):
         self.failure: BaseException | None = None
         """Why the screen's last read failed; None once it answered (the header and the polls look here)."""
         self._away = False  # another mode, or a full screen, has been in front since this one was
+        self._polls: list[Timer] = []
+
+    # --- polling -------------------------------------------------------------------------------------------
+    def poll_every(self, seconds: float, callback: Callable[[], object], *, name: str) -> Timer:
+        """A poll that waits while anything covers this screen (a dialog, another mode) and resumes with it:
+        nobody is looking, and the screen catches up when it is in front again."""
+        timer = self.set_interval(seconds, callback, name=name)
+        self._polls.append(timer)
+        return timer
+
+    @on(events.ScreenSuspend)
+    def _pause_polls(self) -> None:
+        for timer in self._polls:
+            timer.pause()
+
+    @on(events.ScreenResume)
+    def _resume_polls(self) -> None:
+        for timer in self._polls:
+            timer.resume()
 
     # --- coming back to the front -------------------------------------------------------------------
     # Textual posts ScreenResume to this screen both when a dialog over it closes and when it comes back

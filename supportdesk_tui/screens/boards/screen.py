@@ -19,7 +19,6 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
@@ -112,7 +111,6 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         # where it went until a poll that started after that comes back (an older one may predate the move).
         self._confirmed: dict[str, int] = {}
         self._polls_started = 0
-        self._poll: Timer | None = None
         self._failures = 0  # polls in a row that failed: back off to every 2nd, 4th, 8th tick
         self._ticks = 0
 
@@ -136,20 +134,14 @@ One customer's Trello board: New Issues, Up next, Recently Completed and Done, w
         yield DeskFooter()
 
     async def on_mount(self) -> None:
-        self._poll = self.set_interval(self.desk.settings.trello.poll_seconds, self._poll_tick, name="boards-poll")
+        self.poll_every(self.desk.settings.trello.poll_seconds, self._poll_tick, name="boards-poll")
         has_customers = bool(self.service.customers)
         self.query_one("#empty").display = not has_customers
         self.query_one(KanbanBoard).display = has_customers
         await self._show_customer()
         self.query_one(KanbanBoard).focus_column(0)
 
-    def on_screen_suspend(self) -> None:
-        if self._poll is not None:
-            self._poll.pause()
-
     def on_screen_resume(self) -> None:
-        if self._poll is not None:
-            self._poll.resume()
         if not self._refresh_running():
             self.refresh_board()  # back on this screen: catch up at once (one small request when unchanged)
 

@@ -67,7 +67,6 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         super().__init__(desk)
         self.view = InboxView(desk.settings.team.me)
         self.triage_keys = TriageKeys(self, desk, self.view, sync=self._sync_table, refresh=self.refresh_inbox)
-        self._poll: Timer | None = None
         self._ticker: Timer | None = None
         self._ticks = 0
         self._resting: tuple[int, int] | None = None  # (ticket under the cursor, tick it arrived at)
@@ -86,19 +85,11 @@ Open tickets sorted by time left to the SLA target. Each row shows its state as 
         yield DeskFooter()
 
     def on_mount(self) -> None:
-        self._poll = self.set_interval(self.desk.settings.groove.poll_seconds, self._poll_tick, name="inbox-poll")
+        self.poll_every(self.desk.settings.groove.poll_seconds, self._poll_tick, name="inbox-poll")
         self._ticker = self.set_interval(1.0, self.tick, name="inbox-countdown")
         self._update_header()
         self.load_cache()
         self.triage_keys.start()
-
-    def on_screen_suspend(self) -> None:
-        if self._poll is not None:
-            self._poll.pause()
-
-    def on_screen_resume(self) -> None:
-        if self._poll is not None:
-            self._poll.resume()
 
     # --- data flow --------------------------------------------------------------------------------
     @work(group="inbox-cache", exclusive=True, exit_on_error=False)
