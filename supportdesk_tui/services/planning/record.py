@@ -74,8 +74,7 @@ class PlanRecordService(RecordWriter):
             return "kept on this machine (no Support Epics board configured)"
         pending = " · saving to Trello…" if status.pending else ""
         if self.reachable is False:
-            as_of = self._hhmm(status.as_of) if status.as_of else "never"
-            return f"as of {as_of} (Trello not reachable){pending}"
+            return f"{self.unreachable_words(status.as_of)}{pending}"
         if not status.revision:
             return f"not on Trello yet{pending}"
         return f"plan r{status.revision} by {status.saved_by} {self._hhmm(status.saved_at)}{pending}"

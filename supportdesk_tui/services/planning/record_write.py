@@ -100,6 +100,10 @@ class RecordWriter:
             return "?"
         return when.astimezone(self.context.zone()).strftime("%H:%M")
 
+    def unreachable_words(self, read_at: datetime | None) -> str:
+        """How every header dates a plan Trello could not be asked about: ``as of 10:02 (Trello not reachable)``."""
+        return f"as of {self._hhmm(read_at) if read_at else 'never'} (Trello not reachable)"
+
     async def _row(self, week: IsoWeek) -> PlanRecordRow:
         row = await asyncio.to_thread(self.context.store.load_plan_record, str(week))
         return row or PlanRecordRow(str(week))

@@ -369,9 +369,7 @@ class PlanningService:
         week = self.this_week()
         if week not in self._cache.carded or self._choice(week, self._cache.rota).source is not RotaSource.SAVED:
             return ""
-        when = self._cache.carded[week]
-        at = when.astimezone(self.context.zone()).strftime("%H:%M") if when else "never"
-        return f"as of {at} (Trello not reachable)"
+        return self.record.unreachable_words(self._cache.carded[week])
 
     def _start_rota_load(self) -> None:
         if self._cache.loading is not None and not self._cache.loading.done():
