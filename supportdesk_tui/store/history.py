@@ -15,6 +15,9 @@ from supportdesk_tui.domain.sla import StateEvent, TicketHistory
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.store.base import StoreBase, _iso, _only, _only_args
 
+FIRST_SYNC_KEY = "inbox_first_synced_at"
+"""``meta`` key: when this machine first read the inbox (written once, by the first sync)."""
+
 
 class HistoryStore(StoreBase):
     def _seen_numbers(self, db: sqlite3.Connection) -> set[int]:
@@ -33,10 +36,10 @@ class HistoryStore(StoreBase):
         """When this machine first listed the inbox (its first sync), or None if it never has: figures
         drawn from the observed history are whole only from then on. A store from before the first sync
         was recorded dates it by its earliest sighting instead."""
+        first = self.get_meta(FIRST_SYNC_KEY)
         with self._lock:
-            first = self._db.execute("SELECT value FROM meta WHERE key = 'inbox_first_synced_at'").fetchone()
-            seen = self._db.execute("SELECT MIN(first_seen) FROM tickets_seen").fetchone()
-        found = [datetime.fromisoformat(row[0]) for row in (first, seen) if row and row[0]]
+            (seen,) = self._db.execute("SELECT MIN(first_seen) FROM tickets_seen").fetchone()
+        found = [datetime.fromisoformat(value) for value in (first, seen) if value]
         return min(found) if found else None
 
     # --- observed history (Groove v1 has no state history; we keep what we saw) -------------------

@@ -16,7 +16,7 @@ from typing import Any
 from supportdesk_tui.domain.sla import ClockSummary, SlaStatus
 from supportdesk_tui.domain.tickets import Ticket
 from supportdesk_tui.store.base import _dt, _iso
-from supportdesk_tui.store.history import HistoryStore
+from supportdesk_tui.store.history import FIRST_SYNC_KEY, HistoryStore
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
@@ -94,8 +94,8 @@ class InboxStore(HistoryStore):
                                [(t.number, ticket_to_json(t)) for t in rows])
                 db.execute("INSERT INTO meta(key, value) VALUES ('inbox_synced_at', ?) "
                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (_iso(synced_at),))
-                db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('inbox_first_synced_at', ?)",
-                           (_iso(synced_at),))  # kept for good: when this machine started watching the inbox
+                db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)",
+                           (FIRST_SYNC_KEY, _iso(synced_at)))  # kept for good: when this machine started watching
                 states = self._observe_states(db, fresh.values(), synced_at)
                 seen = self._seen_numbers(db)
                 unseen = [t for n, t in fresh.items() if n not in seen]
